@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * monc internals shared between mon_client.c, monmap.c, messenger_glue.c,
+ * auth_x.c and the KUnit suites. Client modules include mon_client.h only.
+ *
+ * Lock order (outermost first):
+ *   monc_client.mutex  ->  connection lock  ->  message pool spinlock
+ * The messenger never calls back into the session (dispatch, fault) with
+ * its connection lock held, so the session may take its mutex there. The
+ * one exception is alloc_msg, which runs under the connection lock and so
+ * must not take the session mutex: it takes messages from pools.
+ */
+#ifndef _MONC_INTERNAL_H
+#define _MONC_INTERNAL_H
+
+#include <linux/compiler.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+#include <linux/workqueue.h>
+
+#include "decode.h"
+#include "mon_client.h"
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/visibility.h>
+#else
+#define VISIBLE_IF_KUNIT static
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
+
+/* Message types (CEPH_MSG_*) that a monitor session uses. */
+#define MONC_MSG_MON_MAP		4
+#define MONC_MSG_STATFS			13
+#define MONC_MSG_STATFS_REPLY		14
+#define MONC_MSG_MON_SUBSCRIBE		15
+#define MONC_MSG_MON_SUBSCRIBE_ACK	16
+#define MONC_MSG_AUTH			17
+#define MONC_MSG_AUTH_REPLY		18
+#define MONC_MSG_MON_GET_VERSION	19
+#define MONC_MSG_MON_GET_VERSION_REPLY	20
+#define MONC_MSG_MDS_MAP		21
+#define MONC_MSG_OSD_MAP		41
+
+/* Entity types (CEPH_ENTITY_TYPE_*). */
+#define MONC_ENTITY_TYPE_MON		0x01
+#define MONC_ENTITY_TYPE_CLIENT		0x08
+
+/* Message priorities. */
+#define MONC_MSG_PRIO_DEFAULT		127
+#define MONC_MSG_PRIO_HIGH		196
+
+/*
+ * msgr v1 wire structures. Multi-byte fields are little-endian on the wire
+ * and typed so that sparse checks every access.
+ */
+struct monc_wire_entity_name {
+	__u8 type;
+	__le64 num;
+} __packed;
+
+/* ceph_msg_header: 53 bytes; crc covers everything before it. */
+struct monc_msg_header {
+	__le64 seq;
+	__le64 tid;
+	__le16 type;
+	__le16 priority;
+	__le16 version;
+	__le32 front_len;
+	__le32 middle_len;
+	__le32 data_len;
+	__le16 data_off;
+	struct monc_wire_entity_name src;
+	__le16 compat_version;
+	__le16 reserved;
+	__le32 crc;
+} __packed;
+
+/* ceph_msg_footer: 21 bytes with MSG_AUTH (sig), 13 without. */
+struct monc_msg_footer {
+	__le32 front_crc;
+	__le32 middle_crc;
+	__le32 data_crc;
+	__le64 sig;
+	__u8 flags;
+} __packed;
+
+#define MONC_MSG_FOOTER_COMPLETE	(1 << 0)
+#define MONC_MSG_FOOTER_NOCRC		(1 << 1)
+#define MONC_MSG_FOOTER_SIGNED		(1 << 2)
+
+/*
+ * A message: the wire header plus its three sections. front is always a
+ * linear buffer (kvmalloc for big maps); middle and data are optional.
+ * Messages are refcounted; the last put frees them or returns them to
+ * their pool.
+ */
+struct monc_msgpool;
+
+struct monc_msg {
+	struct kref kref;
+	struct list_head list;		/* owned by whoever queues the msg */
+	struct monc_msg_header hdr;
+	struct monc_msg_footer footer;
+	void *front;
+	u32 front_len;			/* bytes in use (== hdr.front_len) */
+	u32 front_alloc;		/* bytes allocated */
+	void *middle;
+	u32 middle_len;
+	void *data;
+	u32 data_len;
+	struct monc_msgpool *pool;	/* NULL if not from a pool */
+};
+
+struct monc_msg *monc_msg_new(u16 type, u32 front_len, gfp_t gfp);
+struct monc_msg *monc_msg_get(struct monc_msg *msg);
+void monc_msg_put(struct monc_msg *msg);
+
+/*
+ * A pool of preallocated messages of one type, so that receiving a reply
+ * the session depends on never fails for want of memory.
+ */
+struct monc_msgpool {
+	spinlock_t lock;
+	struct list_head free;
+	unsigned int nr_free;
+	unsigned int size;
+	u16 type;
+	u32 front_max;
+};
+
+int monc_msgpool_init(struct monc_msgpool *pool, u16 type, u32 front_max,
+		      unsigned int size);
+void monc_msgpool_destroy(struct monc_msgpool *pool);
+/* A message from @pool (or freshly allocated with @gfp if it is empty). */
+struct monc_msg *monc_msgpool_get(struct monc_msgpool *pool, u32 front_len,
+				  gfp_t gfp);
+
+/*
+ * The connection interface mon_client.c uses. The real one is msgr v1 over
+ * TCP (messenger_glue.c); KUnit suites substitute a fake.
+ */
+struct monc_conn;
+
+/**
+ * struct monc_conn_ops - callbacks from a connection to its owner
+ * @dispatch: a complete, CRC-checked message arrived; the callee owns the
+ *	reference. Called in process context, connection lock not held.
+ * @fault: the connection failed (refused, reset, EOF, bad CRC, bad tag,
+ *	protocol error); no further callback comes for it. Same context.
+ * @alloc_msg: a header arrived; return a message with room for its
+ *	sections, or NULL and set *@skip to 1 to skip the message, or NULL
+ *	with *@skip 0 to fault the connection. Called with the connection
+ *	lock held: must not sleep on the session mutex.
+ */
+struct monc_conn_ops {
+	void (*dispatch)(void *priv, struct monc_conn *con,
+			 struct monc_msg *msg);
+	void (*fault)(void *priv, struct monc_conn *con, int err);
+	struct monc_msg *(*alloc_msg)(void *priv, struct monc_conn *con,
+				      const struct monc_msg_header *hdr,
+				      int *skip);
+};
+
+/**
+ * struct monc_transport - a way to reach a monitor
+ * @open: start connecting to @peer; returns a connection or ERR_PTR. Does
+ *	not block on the network.
+ * @close: stop the connection. After close returns no new callback starts
+ *	for it; one already running may still finish. Safe to call with the
+ *	session mutex held. Drops the caller's reference.
+ * @send: queue @msg (consumes the caller's reference). The messenger sets
+ *	seq, lengths and CRCs; the caller sets type, version, tid, src.
+ * @keepalive: queue a keepalive2.
+ * @last_keepalive_ack: jiffies of the last keepalive2 ack, or of the
+ *	connection's establishment if none came yet; 0 before that.
+ * @peer_features: features in effect (ours AND the peer's), 0 before the
+ *	handshake ends.
+ * @flush: wait until no callback of any connection of this transport is
+ *	running or queued. Must not be called with the session mutex held.
+ */
+struct monc_transport {
+	struct monc_conn *(*open)(const struct monc_entity_addr *peer,
+				  const struct monc_conn_ops *ops, void *priv);
+	void (*close)(struct monc_conn *con);
+	int (*send)(struct monc_conn *con, struct monc_msg *msg);
+	void (*keepalive)(struct monc_conn *con);
+	unsigned long (*last_keepalive_ack)(struct monc_conn *con);
+	u64 (*peer_features)(struct monc_conn *con);
+	void (*flush)(void);
+};
+
+/* msgr v1 over TCP. */
+extern const struct monc_transport monc_tcp_transport;
+
+/* The features monc offers in ceph_msg_connect (see messenger_glue.c). */
+extern const u64 monc_supported_features;
+
+int monc_messenger_init(void);
+void monc_messenger_exit(void);
+
+/* The module's workqueue, for connections and the session tick. */
+extern struct workqueue_struct *monc_wq;
+
+/* MonMap (monmap.c). */
+#define MONC_MON_NAME_MAX	64
+
+struct monc_mon_info {
+	char name[MONC_MON_NAME_MAX + 1];
+	u32 rank;
+	struct monc_entity_addr addr;	/* the msgr v1 address */
+};
+
+struct monc_monmap {
+	uuid_t fsid;
+	u32 epoch;
+	u32 num_mon;
+	struct monc_mon_info mon[];
+};
+
+int monc_monmap_decode(const void *buf, size_t len,
+		       struct monc_monmap **out);
+struct monc_monmap *monc_monmap_from_addrs(const struct sockaddr_storage *addrs,
+					   unsigned int n, gfp_t gfp);
+bool monc_addr_equal(const struct sockaddr_storage *a,
+		     const struct sockaddr_storage *b);
+int monc_monmap_find(const struct monc_monmap *map,
+		     const struct sockaddr_storage *ss);
+bool monc_monmap_contains(const struct monc_monmap *map,
+			  const struct sockaddr_storage *ss);
+int monc_monmap_pick(const struct monc_monmap *map, u64 exclude);
+
+#endif /* _MONC_INTERNAL_H */

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * monc: a Ceph monitor client for kernel filesystem and block clients.
+ *
+ * This is the only header a client module includes. A client fills a
+ * struct monc_options and a struct monc_handlers, creates a client, opens
+ * the session and waits for the mount; then it follows the maps through its
+ * handlers, issues statfs and get_version requests, and finally stops and
+ * destroys the client.
+ *
+ *	monc = monc_create(&opts, &my_handlers, my_priv);
+ *	if (IS_ERR(monc))
+ *		return PTR_ERR(monc);
+ *	err = monc_open_session(monc);
+ *	if (!err)
+ *		err = monc_wait_mount(monc);
+ *	...
+ *	monc_stop(monc);
+ *	monc_destroy(monc);
+ *
+ * Every exported symbol has the monc_ prefix, so monc.ko loads beside
+ * libceph.
+ */
+#ifndef _MONC_MON_CLIENT_H
+#define _MONC_MON_CLIENT_H
+
+#include <linux/socket.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+/* Most monitor addresses a client may list, and most monitors in a monmap. */
+#define MONC_MAX_MONS		32
+
+/* Longest entity id (the part after "client."). */
+#define MONC_MAX_NAME_LEN	64
+
+/* Auth methods, as numbered on the wire (CEPH_AUTH_*). */
+#define MONC_AUTH_NONE		1
+#define MONC_AUTH_CEPHX		2
+
+/* A cephx secret is an AES-128 key. */
+#define MONC_SECRET_LEN		16
+
+/* Defaults, used where an option is 0. */
+#define MONC_DEFAULT_MOUNT_TIMEOUT_MS		60000
+#define MONC_DEFAULT_KEEPALIVE_INTERVAL_MS	2000
+#define MONC_DEFAULT_KEEPALIVE_TIMEOUT_MS	10000
+#define MONC_DEFAULT_HUNT_INTERVAL_MS		3000
+#define MONC_DEFAULT_HUNT_BACKOFF		2
+#define MONC_DEFAULT_HUNT_MAX_MULT		10
+#define MONC_DEFAULT_HUNT_PARALLEL		3
+
+/**
+ * struct monc_options - how to reach and talk to the monitors
+ * @mon_addr: monitor addresses (struct sockaddr_in or sockaddr_in6, port
+ *	set); the initial monmap until a monitor sends the real one
+ * @num_mon: entries used in @mon_addr, 1 to %MONC_MAX_MONS
+ * @name: entity id without the "client." prefix; NULL means "admin"
+ * @auth_methods: bitmask of BIT(%MONC_AUTH_NONE) and BIT(%MONC_AUTH_CEPHX);
+ *	0 means auth none only
+ * @secret: the cephx secret (%MONC_SECRET_LEN bytes), required with cephx
+ * @secret_len: length of @secret
+ * @mount_timeout_ms: bound of monc_wait_mount() and of every synchronous
+ *	request; 0 for the default
+ * @keepalive_interval_ms: how often the tick sends keepalive2
+ * @keepalive_timeout_ms: no keepalive ack for this long means the monitor
+ *	is dead or silent, and monc hunts for another
+ * @hunt_interval_ms: how long a round of hunting waits before trying other
+ *	monitors
+ * @hunt_backoff: the hunt interval is multiplied by this after each round
+ *	that fails (1 = no backoff)
+ * @hunt_max_mult: the multiplier stops growing here
+ * @hunt_parallel: how many monitors a round of hunting connects to at once
+ *
+ * Every timing option is 0 for its default (the MONC_DEFAULT_* constants).
+ */
+struct monc_options {
+	struct sockaddr_storage mon_addr[MONC_MAX_MONS];
+	unsigned int num_mon;
+	const char *name;
+	unsigned int auth_methods;
+	const u8 *secret;
+	unsigned int secret_len;
+	unsigned int mount_timeout_ms;
+	unsigned int keepalive_interval_ms;
+	unsigned int keepalive_timeout_ms;
+	unsigned int hunt_interval_ms;
+	unsigned int hunt_backoff;
+	unsigned int hunt_max_mult;
+	unsigned int hunt_parallel;
+};
+
+struct monc_client;
+
+/**
+ * struct monc_handlers - what the client module wants told
+ * @osdmap: an MOSDMap arrived (required); @front is the whole message
+ *	front, valid only during the call
+ * @mdsmap: an MMDSMap arrived; if NULL, monc never subscribes to the mdsmap
+ * @monmap_changed: a new monmap of @epoch was installed (optional)
+ *
+ * Handlers run in process context from monc's workqueue, one at a time per
+ * client, without monc's locks held: they may call monc_got_map(),
+ * monc_want_map() and monc_request_next_osdmap(), but must not call
+ * monc_stop() or wait for a synchronous request.
+ */
+struct monc_handlers {
+	void (*osdmap)(struct monc_client *monc, void *priv,
+		       const void *front, size_t len);
+	void (*mdsmap)(struct monc_client *monc, void *priv,
+		       const void *front, size_t len);
+	void (*monmap_changed)(struct monc_client *monc, void *priv, u32 epoch);
+};
+
+/* The maps one can subscribe to. */
+enum monc_map {
+	MONC_MAP_MONMAP,
+	MONC_MAP_OSDMAP,
+	MONC_MAP_MDSMAP,
+	MONC_MAP_COUNT
+};
+
+/**
+ * struct monc_statfs - the cluster's usage, as MStatfsReply gives it
+ * @kb: total capacity in KiB
+ * @kb_used: KiB used
+ * @kb_avail: KiB available
+ * @num_objects: number of objects
+ */
+struct monc_statfs {
+	u64 kb;
+	u64 kb_used;
+	u64 kb_avail;
+	u64 num_objects;
+};
+
+/* No data pool: statfs of the whole cluster. */
+#define MONC_NO_POOL	(-1LL)
+
+/* Completion callback of the async requests; runs once, in process context. */
+typedef void (*monc_done_t)(void *arg, int err);
+
+struct monc_client *monc_create(const struct monc_options *opts,
+				const struct monc_handlers *handlers,
+				void *priv);
+int monc_open_session(struct monc_client *monc);
+int monc_wait_mount(struct monc_client *monc);
+void monc_stop(struct monc_client *monc);
+void monc_destroy(struct monc_client *monc);
+
+int monc_want_map(struct monc_client *monc, enum monc_map map, u32 epoch,
+		  bool continuous);
+void monc_got_map(struct monc_client *monc, enum monc_map map, u32 epoch);
+int monc_request_next_osdmap(struct monc_client *monc);
+
+int monc_statfs(struct monc_client *monc, s64 data_pool,
+		struct monc_statfs *buf);
+int monc_statfs_async(struct monc_client *monc, s64 data_pool,
+		      struct monc_statfs *buf, monc_done_t done, void *arg);
+int monc_get_version(struct monc_client *monc, const char *what,
+		     u64 *newest, u64 *oldest);
+int monc_get_version_async(struct monc_client *monc, const char *what,
+			   u64 *newest, u64 *oldest, monc_done_t done,
+			   void *arg);
+
+u64 monc_global_id(struct monc_client *monc);
+int monc_fsid(struct monc_client *monc, uuid_t *fsid);
+
+#endif /* _MONC_MON_CLIENT_H */

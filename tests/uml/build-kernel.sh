@@ -1,0 +1,132 @@
+#!/bin/bash
+# Build (or reuse) the UML test kernel and print its build directory.
+#
+# The kernel comes from Debian's linux-source-6.1 tarball, patched with
+# tests/uml/*.patch and configured from the fragment tests/uml/config. It is
+# cached outside the repository under $MONC_UML_CACHE/<key>/, where <key>
+# hashes the fragment, the patches, the source package version and the
+# compiler, so any change to one of those gives a fresh tree and an unchanged
+# input reuses the old one. A flock keeps two callers from building at once.
+#
+# Layout of the cache directory:
+#   src/     the extracted, patched source (checkpatch.pl, kunit.py live here)
+#   build/   the O= build tree; build/linux is the UML binary
+#   mods/    modules_install of the tree (modprobe -d <mods> libceph)
+#   build.log
+#
+# Environment: MONC_UML_CACHE (default /var/cache/monc-uml),
+#   LINUX_SOURCE_TAR (default /usr/src/linux-source-6.1.tar.xz),
+#   QUIET=1 to print only the build directory, JOBS (default nproc).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+fragment=$here/config
+cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
+tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
+jobs=${JOBS:-$(nproc)}
+quiet=${QUIET:-0}
+
+say() { [ "$quiet" = 1 ] || echo "uml-kernel: $*" >&2; }
+die() { echo "uml-kernel: ERROR: $*" >&2; exit 1; }
+
+[ -r "$tarball" ] || die "$tarball missing (apt-get install linux-source-6.1)"
+[ -r "$fragment" ] || die "$fragment missing"
+
+shopt -s nullglob
+patches=("$here"/*.patch)
+shopt -u nullglob
+
+# The key: fragment + patches + source version + compiler.
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+	stat -c '%s-%Y' "$tarball")
+key=$( {
+	echo "fragment"; cat "$fragment"
+	for p in "${patches[@]}"; do echo "patch $(basename "$p")"; cat "$p"; done
+	echo "source $srcver"
+	gcc --version | head -n1
+	echo "layout 1"
+} | sha256sum | cut -c1-16)
+dir=$cache_root/$key
+mkdir -p "$cache_root"
+
+# Fast path: a finished tree needs no lock.
+if [ -e "$dir/.ready" ] && [ -x "$dir/build/linux" ]; then
+	echo "$dir/build"
+	exit 0
+fi
+
+exec 9>"$dir.lock"
+if ! flock -n 9; then
+	say "another build of $dir is running; waiting for it"
+	flock 9
+fi
+if [ -e "$dir/.ready" ] && [ -x "$dir/build/linux" ]; then
+	echo "$dir/build"
+	exit 0
+fi
+
+mkdir -p "$dir"
+log=$dir/build.log
+: >"$log"
+fail() {
+	echo "uml-kernel: ERROR: $* (last lines of $log follow)" >&2
+	tail -n 40 "$log" >&2
+	exit 1
+}
+
+# Each step leaves a marker, so an interrupted build resumes where it stopped.
+if [ ! -e "$dir/.extracted" ]; then
+	say "extracting $tarball into $dir/src (about 30 s)"
+	rm -rf "$dir/src" "$dir/build" "$dir/mods" "$dir"/.patched "$dir"/.configured
+	mkdir -p "$dir/src"
+	tar -xJf "$tarball" -C "$dir/src" --strip-components=1 >>"$log" 2>&1 ||
+		fail "extracting the source"
+	touch "$dir/.extracted"
+fi
+
+if [ ! -e "$dir/.patched" ]; then
+	for p in "${patches[@]}"; do
+		say "applying $(basename "$p")"
+		patch -d "$dir/src" -p1 --forward <"$p" >>"$log" 2>&1 ||
+			fail "applying $p"
+	done
+	touch "$dir/.patched"
+fi
+
+kmake() { make -C "$dir/src" O="$dir/build" ARCH=um SUBARCH=x86_64 "$@"; }
+
+if [ ! -e "$dir/.configured" ]; then
+	say "configuring"
+	mkdir -p "$dir/build"
+	cp "$fragment" "$dir/build/.config"
+	kmake olddefconfig >>"$log" 2>&1 || fail "olddefconfig"
+	# Every option of the fragment must have come out as asked.
+	bad=0
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			opt=${line%%=*}
+			if ! grep -qxF "$line" "$dir/build/.config"; then
+				got=$(grep -E "^$opt=|^# $opt is not set" "$dir/build/.config" || true)
+				echo "uml-kernel: ERROR: asked for $line, got '${got:-nothing}'" >&2
+				bad=1
+			fi
+			;;
+		esac
+	done <"$fragment"
+	[ "$bad" = 0 ] || die "config fragment not satisfied; fix tests/uml/config"
+	touch "$dir/.configured"
+fi
+
+say "building the kernel in $dir/build with -j$jobs (about 7.5 min cold; log: $log)"
+kmake -j"$jobs" >>"$log" 2>&1 || fail "building the kernel"
+[ -x "$dir/build/linux" ] || fail "no $dir/build/linux after the build"
+
+say "installing the tree's modules into $dir/mods"
+rm -rf "$dir/mods"
+kmake INSTALL_MOD_PATH="$dir/mods" modules_install >>"$log" 2>&1 ||
+	fail "modules_install"
+
+touch "$dir/.ready"
+say "done"
+echo "$dir/build"
