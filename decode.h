@@ -241,11 +241,10 @@ static inline int monc_dec_addr_legacy(const void **p, const void *end,
 	    monc_dec_copy(&q, end, raw, sizeof(raw)))
 		return -EINVAL;
 	family = get_unaligned_be16(raw);
-	if (family == 0 && allow_unset) {
+	if (family == 0 && allow_unset)
 		memset(&a->ss, 0, sizeof(a->ss));
-	} else if (monc_ss_set(&a->ss, family, raw, sizeof(raw))) {
+	else if (monc_ss_set(&a->ss, family, raw, sizeof(raw)))
 		return -EINVAL;
-	}
 	*p = q;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #ifndef _MONC_INTERNAL_H
 #define _MONC_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -24,12 +25,7 @@
 #include "decode.h"
 #include "mon_client.h"
 
-#if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/visibility.h>
-#else
-#define VISIBLE_IF_KUNIT static
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
-#endif
 
 /* Message types (CEPH_MSG_*) that a monitor session uses. */
 #define MONC_MSG_MON_MAP		4
@@ -87,9 +83,9 @@ struct monc_msg_footer {
 	__u8 flags;
 } __packed;
 
-#define MONC_MSG_FOOTER_COMPLETE	(1 << 0)
-#define MONC_MSG_FOOTER_NOCRC		(1 << 1)
-#define MONC_MSG_FOOTER_SIGNED		(1 << 2)
+#define MONC_MSG_FOOTER_COMPLETE	BIT(0)
+#define MONC_MSG_FOOTER_NOCRC		BIT(1)
+#define MONC_MSG_FOOTER_SIGNED		BIT(2)
 
 /*
  * A message: the wire header plus its three sections. front is always a
@@ -123,7 +119,7 @@ void monc_msg_put(struct monc_msg *msg);
  * the session depends on never fails for want of memory.
  */
 struct monc_msgpool {
-	spinlock_t lock;
+	spinlock_t lock;		/* protects free and nr_free */
 	struct list_head free;
 	unsigned int nr_free;
 	unsigned int size;

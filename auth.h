@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Authentication as the session sees it: auth.c picks the method and does
+ * auth none; auth_x.c does cephx. The session owns the MAuth framing (the
+ * paxos header, protocol, payload length, monmap epoch); this interface
+ * produces and consumes only the auth payloads.
+ *
+ * Callers serialize calls on one struct monc_auth (the session mutex).
+ */
+#ifndef _MONC_AUTH_H
+#define _MONC_AUTH_H
+
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct monc_auth;
+
+/* Result of monc_auth_handle_reply(). */
+#define MONC_AUTH_DONE		0	/* authenticated: global id known */
+#define MONC_AUTH_AGAIN		1	/* send monc_auth_build_request() */
+
+struct monc_auth *monc_auth_create(unsigned int methods, const char *name,
+				   const u8 *secret, unsigned int secret_len);
+void monc_auth_destroy(struct monc_auth *auth);
+
+/* Forget per-session state before a new session (keeps tickets to renew). */
+void monc_auth_reset(struct monc_auth *auth);
+
+/*
+ * The protocol number for the next MAuth's protocol field: 0 for the
+ * hello, then the negotiated method.
+ */
+u32 monc_auth_protocol(struct monc_auth *auth);
+
+/* Write the hello payload (methods offered, entity name, global id). */
+int monc_auth_build_hello(struct monc_auth *auth, void **p, void *end);
+
+/* Write the next request payload of the negotiated method. */
+int monc_auth_build_request(struct monc_auth *auth, void **p, void *end);
+
+/*
+ * Handle an MAuthReply already split by the session: @protocol, @result
+ * (0 or a negative errno), @global_id and the payload. Returns
+ * MONC_AUTH_DONE, MONC_AUTH_AGAIN or a negative errno (-EACCES for a
+ * decrypt failure, -EINVAL for a malformed payload).
+ */
+int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
+			   u64 global_id, const void *payload, u32 len);
+
+/* True when tickets are due for renewal (the tick then re-authenticates). */
+bool monc_auth_need_renew(struct monc_auth *auth);
+
+u64 monc_auth_global_id(struct monc_auth *auth);
+const char *monc_auth_name(struct monc_auth *auth);
+
+/* debugfs: method, ticket expiry, renewal count. Never the secret. */
+void monc_auth_show(struct monc_auth *auth, struct seq_file *s);
+
+/*
+ * Room that is always enough for one payload of monc_auth_build_hello() or
+ * monc_auth_build_request(): cephx ticket blobs longer than
+ * MONC_X_MAX_TICKET_BLOB are refused when they arrive.
+ */
+#define MONC_X_MAX_TICKET_BLOB	3072
+#define MONC_AUTH_PAYLOAD_MAX	(MONC_X_MAX_TICKET_BLOB + 128)
+
+/*
+ * cephx (auth_x.c), driven by auth.c only; the declarations are here for
+ * auth.c and the KUnit suite. Same serialization rule as above.
+ */
+struct monc_auth_x;
+
+struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len);
+void monc_x_destroy(struct monc_auth_x *x);
+void monc_x_reset(struct monc_auth_x *x);
+int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);
+int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
+bool monc_x_need_renew(struct monc_auth_x *x);
+void monc_x_show(struct monc_auth_x *x, struct seq_file *s);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Test hooks (auth_x.c, exported only in kernels with KUnit). */
+struct monc_auth_x *monc_auth_x_of(struct monc_auth *auth);
+void monc_x_test_set_challenge(struct monc_auth_x *x, u64 client_challenge);
+void monc_x_test_age(struct monc_auth_x *x, unsigned int seconds);
+unsigned int monc_x_renewals(struct monc_auth_x *x);
+int monc_x_ticket_info(struct monc_auth_x *x, unsigned int service,
+		       u64 *secret_id, u32 *blob_len, u32 *ttl);
+int monc_x_encrypt(struct monc_auth_x *x, const u8 *key, const void *plain,
+		   u32 len, void **p, void *end);
+int monc_x_decrypt(struct monc_auth_x *x, const u8 *key, const void **p,
+		   const void *end, u8 **buf, u32 *plain_len);
+int monc_x_challenge_key(struct monc_auth_x *x, u64 server_challenge,
+			 u64 client_challenge, u64 *key);
+#endif
+
+#endif /* _MONC_AUTH_H */
