@@ -177,6 +177,7 @@ static inline int monc_dec_fsid(const void **p, const void *end, uuid_t *fsid)
  * @compat_max >= compat (we understand that encoding) and len fits in the
  * buffer. On success *@struct_end is where the struct ends; the caller
  * decodes against it and then jumps there, skipping fields it does not know.
+ * Like Ceph's DECODE_START, it does not check compat against struct_v.
  */
 static inline int monc_dec_struct(const void **p, const void *end, u8 compat_max,
 				  struct monc_struct_hdr *h,
@@ -194,7 +195,27 @@ static inline int monc_dec_struct(const void **p, const void *end, u8 compat_max
 	return 0;
 }
 
-/* Fill @ss from a family, a network-order port and an address of @alen. */
+/*
+ * Skip a whole versioned struct (header and body) whose contents we do not
+ * need, whatever its version: a compat we could not decode does not matter
+ * for a struct we never look inside.
+ */
+static inline int monc_dec_skip_struct(const void **p, const void *end)
+{
+	struct monc_struct_hdr h;
+	const void *q = *p, *send;
+
+	if (monc_dec_struct(&q, end, U8_MAX, &h, &send))
+		return -EINVAL;
+	*p = send;
+	return 0;
+}
+
+/*
+ * Fill @ss from @sa, @salen bytes laid out as struct sockaddr_in or
+ * sockaddr_in6 (port and address in network order); the family field in @sa
+ * is ignored and @family written instead, in host order.
+ */
 static inline int monc_ss_set(struct sockaddr_storage *ss, u16 family,
 			      const void *sa, size_t salen)
 {
@@ -203,7 +224,6 @@ static inline int monc_ss_set(struct sockaddr_storage *ss, u16 family,
 	case AF_INET: {
 		struct sockaddr_in *in = (struct sockaddr_in *)ss;
 
-		/* sa holds the sockaddr_in after its family: port, addr */
 		if (salen < sizeof(*in))
 			return -EINVAL;
 		memcpy(in, sa, sizeof(*in));
@@ -252,14 +272,18 @@ static inline int monc_dec_addr_legacy(const void **p, const void *end,
 /*
  * The versioned entity_addr_t (after its marker byte 1): ENCODE_START(1,1),
  * le32 type, le32 nonce, le32 sockaddr length, then the sockaddr with a
- * little-endian family. An empty sockaddr (length 0) is an unset address.
+ * little-endian family. Ceph encodes an unset address either with length 0
+ * or as a whole zeroed sockaddr of family 0 (AF_UNSPEC, up to the 28 bytes
+ * of its sockaddr union); both decode to a zeroed @a->ss. A set address must
+ * be AF_INET or AF_INET6 with exactly that family's sockaddr length, which
+ * is what every Ceph encoder writes.
  */
 static inline int monc_dec_addr_versioned(const void **p, const void *end,
 					  struct monc_entity_addr *a)
 {
 	struct monc_struct_hdr h;
 	const void *q = *p, *send;
-	u8 raw[MONC_SS_LEN];
+	u8 raw[sizeof(struct sockaddr_in6)];
 	u32 salen;
 	u16 family;
 
@@ -267,27 +291,38 @@ static inline int monc_dec_addr_versioned(const void **p, const void *end,
 	    monc_dec_u32(&q, send, &a->type) || monc_dec_u32(&q, send, &a->nonce) ||
 	    monc_dec_u32(&q, send, &salen))
 		return -EINVAL;
-	if (salen > sizeof(raw) || !monc_dec_has(q, send, salen))
+	if (salen == 1 || salen > sizeof(raw) || !monc_dec_has(q, send, salen))
 		return -EINVAL;
 	memset(raw, 0, sizeof(raw));
 	memcpy(raw, q, salen);
-	if (salen == 0) {
+	family = get_unaligned_le16(raw);
+	if (salen == 0 || family == 0) {
 		memset(&a->ss, 0, sizeof(a->ss));
 	} else {
-		if (salen < 2)
+		if ((family == AF_INET && salen != sizeof(struct sockaddr_in)) ||
+		    (family == AF_INET6 && salen != sizeof(struct sockaddr_in6)))
 			return -EINVAL;
-		family = get_unaligned_le16(raw);
-		if (monc_ss_set(&a->ss, family, raw, sizeof(raw)))
+		if (monc_ss_set(&a->ss, family, raw, salen))
 			return -EINVAL;
 	}
 	*p = send;
 	return 0;
 }
 
+/* Whether @a is a set msgr v1 address (type LEGACY or ANY, family set). */
+static inline bool monc_addr_is_v1(const struct monc_entity_addr *a)
+{
+	return (a->type == MONC_ADDR_TYPE_LEGACY ||
+		a->type == MONC_ADDR_TYPE_ANY) && a->ss.ss_family != 0;
+}
+
 /*
  * An entity_addr_t as Nautilus and later encode it: a marker byte, 1 for the
  * versioned form; 0 starts the legacy form (the marker is then the first
- * byte of its le32 type, which is 0 for every legacy address we accept).
+ * byte of its le32 type, which is 0 for every legacy address). As in Ceph, a
+ * legacy address decodes with type LEGACY, whatever its type field held, or
+ * NONE if it is unset (family 0; @a->ss zeroed). Callers that need a usable
+ * address check it, e.g. with monc_addr_is_v1().
  */
 static inline int monc_dec_addr(const void **p, const void *end,
 				struct monc_entity_addr *a)
@@ -298,8 +333,14 @@ static inline int monc_dec_addr(const void **p, const void *end,
 	if (!monc_dec_has(q, end, 1))
 		return -EINVAL;
 	marker = *(const u8 *)q;
-	if (marker == 0)
-		return monc_dec_addr_legacy(p, end, a, false);
+	if (marker == 0) {
+		if (monc_dec_addr_legacy(&q, end, a, true))
+			return -EINVAL;
+		a->type = a->ss.ss_family ? MONC_ADDR_TYPE_LEGACY :
+					    MONC_ADDR_TYPE_NONE;
+		*p = q;
+		return 0;
+	}
 	if (marker != 1)
 		return -EINVAL;
 	q++;
@@ -310,16 +351,19 @@ static inline int monc_dec_addr(const void **p, const void *end,
 }
 
 /*
- * An entity_addrvec_t, keeping the first msgr v1 address (type LEGACY or
- * ANY) in @v1. Marker 0: one legacy address; 1: one versioned address;
- * 2: le32 count, then versioned addresses. Returns -EINVAL if the vector is
- * malformed or holds more than MONC_ADDRVEC_MAX entries, and -ENOENT (with
- * the cursor advanced) if it decodes but has no v1 address.
+ * An entity_addrvec_t, keeping the first set msgr v1 address (type LEGACY or
+ * ANY, see monc_addr_is_v1()) in @v1. Marker 0: one legacy address (type
+ * LEGACY; family 0 means an empty vector); 1: one versioned address; 2: le32
+ * count, then entity_addr_t's, each with its own marker (0 or 1) as Ceph's
+ * vector decoder allows. Returns -EINVAL if the vector is malformed or holds
+ * more than MONC_ADDRVEC_MAX entries, and -ENOENT (with the cursor advanced
+ * past the vector) if it decodes but has no v1 address; @v1 is untouched
+ * unless it returns 0.
  */
 static inline int monc_dec_addrvec(const void **p, const void *end,
 				   struct monc_entity_addr *v1)
 {
-	struct monc_entity_addr a;
+	struct monc_entity_addr a, best;
 	const void *q = *p;
 	bool found = false;
 	u32 n, i;
@@ -330,38 +374,37 @@ static inline int monc_dec_addrvec(const void **p, const void *end,
 	switch (marker) {
 	case 0:
 		q = *p;
-		if (monc_dec_addr_legacy(&q, end, &a, false))
+		if (monc_dec_addr(&q, end, &a))
 			return -EINVAL;
-		a.type = MONC_ADDR_TYPE_LEGACY;
-		*v1 = a;
-		*p = q;
-		return 0;
+		found = monc_addr_is_v1(&a);
+		break;
 	case 1:
 		if (monc_dec_addr_versioned(&q, end, &a))
 			return -EINVAL;
-		n = 1;
-		found = a.type == MONC_ADDR_TYPE_LEGACY ||
-			a.type == MONC_ADDR_TYPE_ANY;
-		if (found)
-			*v1 = a;
+		found = monc_addr_is_v1(&a);
 		break;
 	case 2:
-		if (monc_dec_count(&q, end, 7, &n) || n > MONC_ADDRVEC_MAX)
+		/* the smallest entry: marker, struct header, three le32 */
+		if (monc_dec_count(&q, end, 1 + 6 + 12, &n) ||
+		    n > MONC_ADDRVEC_MAX)
 			return -EINVAL;
 		for (i = 0; i < n; i++) {
-			if (monc_dec_u8(&q, end, &marker) || marker != 1 ||
-			    monc_dec_addr_versioned(&q, end, &a))
+			if (monc_dec_addr(&q, end, &a))
 				return -EINVAL;
-			if (!found && (a.type == MONC_ADDR_TYPE_LEGACY ||
-				       a.type == MONC_ADDR_TYPE_ANY)) {
-				*v1 = a;
+			/* *v1 is written only once the whole vector decoded */
+			if (!found && monc_addr_is_v1(&a)) {
+				best = a;
 				found = true;
 			}
 		}
+		if (found)
+			a = best;
 		break;
 	default:
 		return -EINVAL;
 	}
+	if (found)
+		*v1 = a;
 	*p = q;
 	return found ? 0 : -ENOENT;
 }
@@ -468,6 +511,47 @@ static inline int monc_enc_struct_start(void **p, void *end, u8 v, u8 compat,
 static inline void monc_enc_struct_end(void *p, void *len_at)
 {
 	put_unaligned_le32(p - (len_at + 4), len_at);
+}
+
+/*
+ * An entity_addr_t in the versioned form (marker 1, ENCODE_START(1,1), le32
+ * type, le32 nonce, le32 sockaddr length, sockaddr with a little-endian
+ * family), as monc_dec_addr() reads it. An unset address (family 0) is
+ * written with length 0; a family other than AF_INET/AF_INET6 is -EINVAL.
+ */
+static inline int monc_enc_addr(void **p, void *end,
+				const struct monc_entity_addr *a)
+{
+	u8 raw[sizeof(struct sockaddr_in6)];
+	u32 salen;
+	void *len_at;
+
+	switch (a->ss.ss_family) {
+	case 0:
+		salen = 0;
+		break;
+	case AF_INET:
+		salen = sizeof(struct sockaddr_in);
+		break;
+	case AF_INET6:
+		salen = sizeof(struct sockaddr_in6);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (monc_enc_has(*p, end, 1 + 6 + 12 + salen))
+		return -ENOSPC;
+	memcpy(raw, &a->ss, salen);
+	if (salen)
+		put_unaligned_le16(a->ss.ss_family, raw);
+	monc_enc_u8(p, end, 1);
+	monc_enc_struct_start(p, end, 1, 1, &len_at);
+	monc_enc_u32(p, end, a->type);
+	monc_enc_u32(p, end, a->nonce);
+	monc_enc_u32(p, end, salen);
+	monc_enc_copy(p, end, raw, salen);
+	monc_enc_struct_end(*p, len_at);
+	return 0;
 }
 
 #endif /* _MONC_DECODE_H */
