@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation-failure injection for monc: the debugfs knobs and the counters
+ * behind the wrappers of fault.h. Built only with CONFIG_FAULT_INJECTION.
+ *
+ * "Fail the Nth allocation after arming" is a countdown: writing N to
+ * fail_nth sets monc_fault_countdown to N; every wrapped allocation
+ * decrements it, and the one that takes it from 1 to 0 fails. It counts
+ * every monc allocation, in any task (kworkers included), which the
+ * kernel's per-task /proc/<pid>/fail-nth cannot.
+ *
+ * Locking: atomics only; sites go on a lock-free llist once (their "seen"
+ * flag is set with atomic_xchg), and the list only grows while the module
+ * is loaded (the sites are statics of this module).
+ */
+#define pr_fmt(fmt) "monc: " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
+#include <linux/llist.h>
+#include <linux/seq_file.h>
+
+#include "fault.h"
+
+static atomic_t monc_fault_countdown = ATOMIC_INIT(0);
+static atomic_t monc_fault_fired = ATOMIC_INIT(0);
+static atomic_t monc_fault_allocs = ATOMIC_INIT(0);
+static LLIST_HEAD(monc_fault_sites);
+static DECLARE_FAULT_ATTR(monc_fail_alloc);
+static struct monc_fault_site *monc_fault_last;
+static unsigned long monc_fault_last_caller;
+static struct dentry *monc_fault_dir;
+
+/**
+ * monc_fault_hit - count an allocation and say whether it must fail
+ * @site: the call site (from MONC_FAULT_SITE())
+ * @size: the size asked for, for the fault_attr's filters
+ * @caller: the return address of the function that allocates
+ *
+ * Return: true if the caller must behave as if the allocation failed.
+ */
+bool monc_fault_hit(struct monc_fault_site *site, size_t size,
+		    unsigned long caller)
+{
+	bool fail = false;
+	int left;
+
+	if (!atomic_xchg(&site->seen, 1))
+		llist_add(&site->node, &monc_fault_sites);
+	atomic_inc(&site->hits);
+	atomic_inc(&monc_fault_allocs);
+
+	left = atomic_read(&monc_fault_countdown);
+	while (left > 0) {
+		if (atomic_try_cmpxchg(&monc_fault_countdown, &left, left - 1)) {
+			fail = left == 1;
+			break;
+		}
+	}
+	if (fail)
+		atomic_inc(&monc_fault_fired);
+	else
+		fail = should_fail(&monc_fail_alloc, size);
+	if (fail) {
+		atomic_inc(&site->fails);
+		WRITE_ONCE(monc_fault_last, site);
+		WRITE_ONCE(monc_fault_last_caller, caller);
+		pr_debug("injected allocation failure at %s:%d (%zu bytes)\n",
+			 site->func, site->line, size);
+	}
+	return fail;
+}
+
+static int monc_fault_nth_get(void *data, u64 *val)
+{
+	*val = max(atomic_read(&monc_fault_countdown), 0);
+	return 0;
+}
+
+static int monc_fault_nth_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(&monc_fault_allocs, 0);
+	atomic_set(&monc_fault_countdown, (int)val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(monc_fault_nth_fops, monc_fault_nth_get,
+			 monc_fault_nth_set, "%llu\n");
+
+static int monc_fault_reset_set(void *data, u64 val)
+{
+	struct monc_fault_site *s;
+
+	llist_for_each_entry(s, monc_fault_sites.first, node) {
+		atomic_set(&s->hits, 0);
+		atomic_set(&s->fails, 0);
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(monc_fault_reset_fops, NULL, monc_fault_reset_set,
+			 "%llu\n");
+
+static int monc_fault_sites_show(struct seq_file *m, void *unused)
+{
+	struct llist_node *first = READ_ONCE(monc_fault_sites.first);
+	struct monc_fault_site *s;
+	int n = 0, failed = 0;
+
+	/* the sites hit since the last reset */
+	llist_for_each_entry(s, first, node) {
+		if (!atomic_read(&s->hits))
+			continue;
+		n++;
+		if (atomic_read(&s->fails))
+			failed++;
+	}
+	seq_printf(m, "sites=%d failed=%d\n", n, failed);
+	llist_for_each_entry(s, first, node)
+		if (atomic_read(&s->hits))
+			seq_printf(m, "%s:%d hits %d fails %d\n", s->func,
+				   s->line, atomic_read(&s->hits),
+				   atomic_read(&s->fails));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(monc_fault_sites);
+
+static int monc_fault_last_show(struct seq_file *m, void *unused)
+{
+	struct monc_fault_site *s = READ_ONCE(monc_fault_last);
+
+	if (s)
+		seq_printf(m, "%s:%d from %pS\n", s->func, s->line,
+			   (void *)READ_ONCE(monc_fault_last_caller));
+	else
+		seq_puts(m, "none\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(monc_fault_last);
+
+/**
+ * monc_fault_init - create the injection knobs under monc's debugfs root
+ * @root: /sys/kernel/debug/monc, or NULL or an error pointer without debugfs
+ */
+void monc_fault_init(struct dentry *root)
+{
+	if (IS_ERR_OR_NULL(root))
+		return;
+	monc_fault_dir = debugfs_create_dir("fault", root);
+	if (IS_ERR(monc_fault_dir)) {
+		monc_fault_dir = NULL;
+		return;
+	}
+	debugfs_create_file_unsafe("fail_nth", 0600, monc_fault_dir, NULL,
+				   &monc_fault_nth_fops);
+	debugfs_create_file_unsafe("reset", 0200, monc_fault_dir, NULL,
+				   &monc_fault_reset_fops);
+	debugfs_create_atomic_t("fired", 0400, monc_fault_dir,
+				&monc_fault_fired);
+	debugfs_create_atomic_t("allocs", 0400, monc_fault_dir,
+				&monc_fault_allocs);
+	debugfs_create_file("sites", 0400, monc_fault_dir, NULL,
+			    &monc_fault_sites_fops);
+	debugfs_create_file("last_fail", 0400, monc_fault_dir, NULL,
+			    &monc_fault_last_fops);
+	/* the attr starts at probability 0: it never fires until set */
+	if (IS_ERR(fault_create_debugfs_attr("fail_alloc", monc_fault_dir,
+					     &monc_fail_alloc)))
+		pr_debug("no fail_alloc fault attr\n");
+}
+
+/**
+ * monc_fault_exit - disarm and remove the knobs
+ *
+ * Called before the root goes, with no client left.
+ */
+void monc_fault_exit(void)
+{
+	atomic_set(&monc_fault_countdown, 0);
+	debugfs_remove_recursive(monc_fault_dir);
+	monc_fault_dir = NULL;
+}
