@@ -228,4 +228,109 @@ bool monc_monmap_contains(const struct monc_monmap *map,
 			  const struct sockaddr_storage *ss);
 int monc_monmap_pick(const struct monc_monmap *map, u64 exclude);
 
+/* The session (mon_client.c) and its debugfs files (debugfs.c). */
+struct dentry;
+struct seq_file;
+
+void monc_debugfs_init(void);
+void monc_debugfs_exit(void);
+struct dentry *monc_debugfs_add(struct monc_client *monc, const char *name);
+void monc_debugfs_rename(struct dentry *dir, const char *name);
+void monc_debugfs_remove(struct dentry *dir);
+void monc_show_session(struct monc_client *monc, struct seq_file *s);
+void monc_show_requests(struct monc_client *monc, struct seq_file *s);
+void monc_show_monmap(struct monc_client *monc, struct seq_file *s);
+
+/* An MAuthReply front, split (mon_client.c); pointers into the front. */
+struct monc_auth_reply_fields {
+	u32 protocol;
+	s32 result;
+	u64 global_id;
+	const void *payload;
+	u32 payload_len;
+	const char *msg;
+	u32 msg_len;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Test hooks of mon_client.c (exported only in kernels with KUnit). */
+struct monc_client *
+monc_create_with_transport(const struct monc_options *opts,
+			   const struct monc_handlers *handlers, void *priv,
+			   const struct monc_transport *transport);
+int monc_decode_auth_reply(const void *front, size_t len,
+			   struct monc_auth_reply_fields *r);
+int monc_decode_statfs_reply(const void *front, size_t len, uuid_t *fsid,
+			     u64 *version, struct monc_statfs *st);
+int monc_decode_version_reply(const void *front, size_t len, u64 *handle,
+			      u64 *newest, u64 *oldest);
+int monc_decode_subscribe_ack(const void *front, size_t len, u32 *interval,
+			      uuid_t *fsid);
+
+struct monc_test_info {
+	int state;
+	bool hunting, open, mounted;
+	u64 global_id;
+	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
+	unsigned int last_failover_ms;
+	unsigned int hunt_mult;
+	struct monc_conn *cur_con;
+	unsigned int inflight;
+	unsigned int pending;
+	bool sub_want[MONC_MAP_COUNT];
+	u64 sub_start[MONC_MAP_COUNT];
+	u8 sub_flags[MONC_MAP_COUNT];
+	unsigned long sub_renew_after, sub_renew_sent;
+	bool tick_pending;
+	unsigned int tick_runs;	/* times the tick work ran */
+};
+
+void monc_test_info(struct monc_client *monc, struct monc_test_info *ti);
+void monc_test_tick(struct monc_client *monc, unsigned long advance);
+#endif
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * messenger_glue.c hooks for tests/messenger_test.c. A test pipe stands in
+ * for the socket: reads come from @in (at most @chunk bytes per read when
+ * @chunk is set; EOF after the end when @eof, else "would block"), writes
+ * go to @out up to @out_cap.
+ */
+struct monc_msgr_test_pipe {
+	const u8 *in;
+	size_t in_len;
+	size_t in_pos;
+	size_t chunk;
+	bool eof;
+	u8 *out;
+	size_t out_len;
+	size_t out_cap;
+};
+
+struct monc_msgr_test_info {
+	bool open;
+	bool dead;
+	u64 features;
+	u32 global_seq;
+	u32 connect_seq;
+	u64 in_seq;
+	u64 out_seq;
+	unsigned int nr_sent;
+	int fault_err;
+	s64 handshake_ns;	/* open() to the end of the handshake */
+	s64 keepalive_rtt_ns;	/* last keepalive2 to its ack */
+};
+
+void monc_msgr_prepare(struct monc_msg *msg, u64 seq);
+ssize_t monc_msgr_encode_frame(struct monc_msg *msg, u64 seq, u64 features,
+			       void *buf, size_t len);
+struct monc_conn *monc_msgr_test_open(const struct monc_conn_ops *ops,
+				      void *priv,
+				      struct monc_msgr_test_pipe *tp,
+				      u64 features);
+void monc_msgr_test_run(struct monc_conn *con);
+void monc_msgr_test_info(struct monc_conn *con, struct monc_msgr_test_info *i);
+int monc_msgr_test_nr_conns(void);
+#endif
+
 #endif /* _MONC_INTERNAL_H */
