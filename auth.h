@@ -6,10 +6,23 @@
  * produces and consumes only the auth payloads.
  *
  * Callers serialize calls on one struct monc_auth (the session mutex).
+ *
+ * The session's sequence, per connection to a monitor:
+ *   monc_auth_reset(); send MAuth(protocol 0, monc_auth_build_hello());
+ *   on each MAuthReply: monc_auth_handle_reply() ->
+ *     MONC_AUTH_AGAIN: send MAuth(monc_auth_protocol(),
+ *                                 monc_auth_build_request());
+ *     MONC_AUTH_DONE:  authenticated (first time: session established;
+ *                      later: a renewal went through);
+ *     < 0:             -EACCES is final for a mount (wrong key, unknown
+ *                      entity); other errors fail this monitor.
+ *   on the tick, once established: if monc_auth_need_renew(), send
+ *   MAuth(monc_auth_protocol(), monc_auth_build_request()).
  */
 #ifndef _MONC_AUTH_H
 #define _MONC_AUTH_H
 
+#include <linux/gfp.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -22,6 +35,13 @@ struct monc_auth;
 struct monc_auth *monc_auth_create(unsigned int methods, const char *name,
 				   const u8 *secret, unsigned int secret_len);
 void monc_auth_destroy(struct monc_auth *auth);
+
+/*
+ * A copy for another connection (parallel hunting): same name, methods,
+ * secret, global id and cephx tickets; starts at the hello. The session
+ * keeps the winner's copy and destroys the rest.
+ */
+struct monc_auth *monc_auth_clone(const struct monc_auth *src, gfp_t gfp);
 
 /* Forget per-session state before a new session (keeps tickets to renew). */
 void monc_auth_reset(struct monc_auth *auth);
@@ -71,6 +91,7 @@ void monc_auth_show(struct monc_auth *auth, struct seq_file *s);
 struct monc_auth_x;
 
 struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len);
+struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp);
 void monc_x_destroy(struct monc_auth_x *x);
 void monc_x_reset(struct monc_auth_x *x);
 int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);

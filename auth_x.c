@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cephx, as a monitor session needs it: prove knowledge of the secret,
+ * get the AUTH ticket (and a MON service ticket in the same round trip),
+ * and renew them before they expire.
+ *
+ * The exchange, after the hello picked cephx:
+ *
+ *   monitor: CephXServerChallenge     u8 v 1, le64 server_challenge
+ *   client:  CephXAuthenticate        le16 op 0x0100 (GET_AUTH_SESSION_KEY),
+ *                                     u8 v 3, le64 client_challenge, le64 key,
+ *                                     old ticket {u8 v 1, le64 secret_id,
+ *                                                 le32 len, blob},
+ *                                     le32 other_keys (services wanted)
+ *   monitor: le16 op, le32 result, ticket reply (AUTH ticket, sealed with
+ *            the client's secret), le32 len + connection secret (empty on
+ *            msgr v1), le32 len + ticket reply (other services, sealed with
+ *            the new AUTH session key)
+ *
+ * A ticket reply is u8 v 1, le32 n, then n times: le32 service, u8 v 1,
+ * sealed CephXServiceTicket {u8 v 1, CryptoKey {le16 type 1, utime created,
+ * le16 len 16, key}, utime validity}, u8 is_enc, then le32 len + ticket
+ * blob {u8 v 1, le64 secret_id, le32 len, opaque blob}, itself sealed with
+ * the service's old session key when is_enc is 1 (renewal).
+ *
+ * "Sealed" means le32 length, then AES-128-CBC with the fixed IV
+ * "cephsageyudagreg" of {u8 v 1, le64 magic 0xff009cad8826aa55,
+ * plaintext} padded PKCS#7-style to a whole block. The challenge key is
+ * the XOR of the le64 words of the sealed {server_challenge,
+ * client_challenge}, length prefix included (36 bytes: 4 words).
+ *
+ * Renewal resends CephXAuthenticate on the same session, with a fresh
+ * client challenge, the session's server challenge and the old AUTH
+ * ticket; Pacific requires the old ticket from v3 clients both on renewal
+ * and when reclaiming the global id on a new session.
+ *
+ * Locking: none here; auth.c's caller (the session mutex) serializes every
+ * call on one state. Memory: ticket blobs and decrypt buffers are GFP_NOFS;
+ * the cipher is allocated once, at create time.
+ */
+
+#define pr_fmt(fmt) "monc: " fmt
+
+#include <linux/bits.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <crypto/aes.h>
+#include <crypto/skcipher.h>
+
+#include "auth.h"
+#include "internal.h"
+#include "fault.h"
+
+#define MONC_X_GET_AUTH_SESSION_KEY	0x0100
+#define MONC_X_AUTHENTICATE_V		3	/* what Pacific wants (reclaim) */
+#define MONC_X_ENC_MAGIC		0xff009cad8826aa55ULL
+#define MONC_X_ENC_HDR_LEN		9	/* u8 v, le64 magic */
+#define MONC_X_AES_IV			"cephsageyudagreg"
+#define MONC_X_CRYPTO_AES		1	/* CryptoKey type */
+#define MONC_X_CHALLENGE_LEN		9	/* u8 v, le64 challenge */
+
+/* Service bits are entity types: MON 1, MDS 2, OSD 4, CLIENT 8, MGR 16, AUTH 32. */
+#define MONC_X_NSERVICES		6
+#define MONC_X_AUTH			0x20
+#define MONC_X_WANT			(MONC_X_AUTH | MONC_ENTITY_TYPE_MON)
+
+/* Largest sealed blob accepted from a monitor, and largest plaintext sealed. */
+#define MONC_X_MAX_SEALED		(MONC_X_MAX_TICKET_BLOB + 64)
+#define MONC_X_MAX_PLAIN		256
+
+/* A renewal request in flight is resent after this long without an answer. */
+#define MONC_X_RESEND_JIFFIES		(10 * HZ)
+
+struct monc_x_ticket {
+	bool have;
+	u8 key[MONC_SECRET_LEN];	/* the session key for the service */
+	u64 secret_id;
+	u8 *blob;			/* opaque, for the service */
+	u32 blob_len;
+	u32 ttl;			/* seconds, as the monitor gave it */
+	time64_t expires;		/* boottime seconds */
+	time64_t renew_after;
+};
+
+struct monc_auth_x {
+	u8 secret[MONC_SECRET_LEN];
+	struct crypto_sync_skcipher *tfm;
+	u32 want;			/* services to hold tickets for */
+	bool have_challenge;		/* server challenge of this session */
+	u64 server_challenge;
+	bool request_sent;		/* a CephXAuthenticate awaits its reply */
+	bool renewing;			/* ... sent while already authenticated */
+	bool authenticated;		/* on this session */
+	unsigned long last_request;	/* jiffies */
+	unsigned int auths;		/* successful replies, ever */
+	unsigned int renewals;		/* of which renewals on a session */
+	struct monc_x_ticket tickets[MONC_X_NSERVICES];
+#if IS_ENABLED(CONFIG_KUNIT)
+	bool test_challenge_set;
+	u64 test_challenge;
+#endif
+};
+
+static const char * const monc_x_service_names[MONC_X_NSERVICES] = {
+	"mon", "mds", "osd", "client", "mgr", "auth"
+};
+
+static int monc_x_service_index(u32 service)
+{
+	if (!service || (service & (service - 1)) ||
+	    service >= BIT(MONC_X_NSERVICES))
+		return -EINVAL;
+	return __ffs(service);
+}
+
+static void monc_x_ticket_clear(struct monc_x_ticket *t)
+{
+	kfree(t->blob);
+	memzero_explicit(t, sizeof(*t));
+}
+
+/*
+ * AES-128-CBC over @len bytes of @buf in place, with the fixed Ceph IV.
+ * @buf must be kmalloc'ed (it goes into a scatterlist); @len a nonzero
+ * multiple of the block size.
+ */
+static int monc_x_crypt(struct monc_auth_x *x, const u8 *key, bool encrypt,
+			u8 *buf, unsigned int len)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, x->tfm);
+	struct scatterlist sg;
+	u8 iv[AES_BLOCK_SIZE];
+	int ret;
+
+	if (!len || len % AES_BLOCK_SIZE)
+		return -EINVAL;
+	ret = crypto_sync_skcipher_setkey(x->tfm, key, MONC_SECRET_LEN);
+	if (ret)
+		return ret;
+	memcpy(iv, MONC_X_AES_IV, AES_BLOCK_SIZE);
+	sg_init_one(&sg, buf, len);
+	skcipher_request_set_sync_tfm(req, x->tfm);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	if (encrypt)
+		ret = crypto_skcipher_encrypt(req);
+	else
+		ret = crypto_skcipher_decrypt(req);
+	skcipher_request_zero(req);
+	return ret;
+}
+
+/**
+ * monc_x_encrypt() - seal a plaintext as cephx does and write it out
+ * @x: the state (for its cipher)
+ * @key: the AES-128 key
+ * @plain: the plaintext
+ * @len: its length, at most 256 bytes
+ * @p: output cursor, advanced past le32 length and ciphertext
+ * @end: end of the output
+ *
+ * Return: 0, -ENOSPC if the output is too small, -EINVAL if @len is too
+ * long, -ENOMEM, or a cipher error.
+ */
+VISIBLE_IF_KUNIT int monc_x_encrypt(struct monc_auth_x *x, const u8 *key,
+				    const void *plain, u32 len, void **p,
+				    void *end)
+{
+	u32 hlen = MONC_X_ENC_HDR_LEN + len;
+	u32 pad, clen;
+	u8 *buf;
+	int ret;
+
+	if (len > MONC_X_MAX_PLAIN)
+		return -EINVAL;
+	pad = AES_BLOCK_SIZE - hlen % AES_BLOCK_SIZE;
+	clen = hlen + pad;
+	if (monc_enc_has(*p, end, 4 + clen))
+		return -ENOSPC;
+
+	buf = monc_kmalloc(clen, GFP_NOFS);
+	if (!buf)
+		return -ENOMEM;
+	buf[0] = 1;
+	put_unaligned_le64(MONC_X_ENC_MAGIC, buf + 1);
+	memcpy(buf + MONC_X_ENC_HDR_LEN, plain, len);
+	memset(buf + hlen, pad, pad);
+	ret = monc_x_crypt(x, key, true, buf, clen);
+	if (!ret) {
+		monc_enc_u32(p, end, clen);
+		monc_enc_copy(p, end, buf, clen);
+	}
+	kfree_sensitive(buf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_encrypt);
+
+/**
+ * monc_x_decrypt() - read and open a sealed blob
+ * @x: the state (for its cipher)
+ * @key: the AES-128 key
+ * @p: input cursor at the le32 length; advanced past the blob on success
+ * @end: end of the input
+ * @buf: on success, a kmalloc'ed buffer whose first *@plain_len bytes are
+ *	the plaintext; free it with kfree_sensitive()
+ * @plain_len: the plaintext length
+ *
+ * Return: 0; -EINVAL if the length runs past @end or is absurd; -EACCES if
+ * the blob does not decrypt (not whole blocks, bad padding, wrong magic:
+ * the wrong key); -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int monc_x_decrypt(struct monc_auth_x *x, const u8 *key,
+				    const void **p, const void *end, u8 **buf,
+				    u32 *plain_len)
+{
+	const void *q = *p;
+	const char *sealed;
+	u32 clen, pad, plen, i;
+	u8 *b;
+	int ret;
+
+	if (monc_dec_str(&q, end, &sealed, &clen) || clen > MONC_X_MAX_SEALED)
+		return -EINVAL;
+	if (!clen || clen % AES_BLOCK_SIZE)
+		return -EACCES;
+
+	b = monc_kmemdup(sealed, clen, GFP_NOFS);
+	if (!b)
+		return -ENOMEM;
+	ret = monc_x_crypt(x, key, false, b, clen);
+	if (ret) {
+		ret = -EACCES;
+		goto err_free;
+	}
+	ret = -EACCES;
+	pad = b[clen - 1];
+	if (!pad || pad > AES_BLOCK_SIZE)
+		goto err_free;
+	for (i = clen - pad; i < clen; i++) {
+		if (b[i] != pad)
+			goto err_free;
+	}
+	plen = clen - pad;
+	if (plen < MONC_X_ENC_HDR_LEN ||
+	    get_unaligned_le64(b + 1) != MONC_X_ENC_MAGIC)
+		goto err_free;
+
+	plen -= MONC_X_ENC_HDR_LEN;
+	memmove(b, b + MONC_X_ENC_HDR_LEN, plen);
+	memzero_explicit(b + plen, clen - plen);
+	*buf = b;
+	*plain_len = plen;
+	*p = q;
+	return 0;
+
+err_free:
+	kfree_sensitive(b);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_decrypt);
+
+/**
+ * monc_x_challenge_key() - the proof of the secret in CephXAuthenticate
+ * @x: the state (its secret and cipher)
+ * @server_challenge: from the monitor
+ * @client_challenge: ours
+ * @key: the result
+ *
+ * Seals {le64 server_challenge, le64 client_challenge} with the secret and
+ * XORs the le64 words of the sealed form, length prefix included.
+ *
+ * Return: 0 or a negative errno.
+ */
+VISIBLE_IF_KUNIT int monc_x_challenge_key(struct monc_auth_x *x,
+					  u64 server_challenge,
+					  u64 client_challenge, u64 *key)
+{
+	u8 plain[16], sealed[4 + 32];
+	void *p = sealed;
+	unsigned int i, n;
+	u64 k = 0;
+	int ret;
+
+	put_unaligned_le64(server_challenge, plain);
+	put_unaligned_le64(client_challenge, plain + 8);
+	ret = monc_x_encrypt(x, x->secret, plain, sizeof(plain), &p,
+			     sealed + sizeof(sealed));
+	if (ret)
+		goto out;
+	n = (u8 *)p - sealed;
+	for (i = 0; i + 8 <= n; i += 8)
+		k ^= get_unaligned_le64(sealed + i);
+	*key = k;
+out:
+	memzero_explicit(sealed, sizeof(sealed));
+	memzero_explicit(plain, sizeof(plain));
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_challenge_key);
+
+/**
+ * monc_x_create() - cephx state for one client
+ * @secret: the AES-128 secret, copied
+ * @secret_len: %MONC_SECRET_LEN
+ *
+ * Context: process context, may sleep.
+ * Return: the state, ERR_PTR(-EINVAL) for a bad secret, ERR_PTR(-ENOMEM)
+ * or the crypto API's error if cbc(aes) is unavailable.
+ */
+struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len)
+{
+	struct monc_auth_x *x;
+	int err;
+
+	if (!secret || secret_len != MONC_SECRET_LEN)
+		return ERR_PTR(-EINVAL);
+	x = monc_kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return ERR_PTR(-ENOMEM);
+	memcpy(x->secret, secret, MONC_SECRET_LEN);
+	x->want = MONC_X_WANT;
+	x->tfm = monc_crypto_alloc_sync_skcipher("cbc(aes)", 0, 0);
+	if (IS_ERR(x->tfm)) {
+		err = PTR_ERR(x->tfm);
+		pr_err("cbc(aes) unavailable: %d\n", err);
+		goto err_free_x;
+	}
+	return x;
+
+err_free_x:
+	kfree_sensitive(x);
+	return ERR_PTR(err);
+}
+
+/**
+ * monc_x_clone() - a copy of the secret and tickets for another session
+ * @src: the state to copy
+ * @gfp: allocation flags for the copy and its ticket blobs
+ *
+ * The copy holds no server challenge: it starts at the hello, presenting
+ * the same old tickets. The counters carry over.
+ *
+ * Return: the copy, or ERR_PTR(-ENOMEM) or the crypto API's error.
+ */
+struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp)
+{
+	struct monc_auth_x *x;
+	unsigned int nofs;
+	int i, err;
+
+	x = monc_kzalloc(sizeof(*x), gfp);
+	if (!x)
+		return ERR_PTR(-ENOMEM);
+	memcpy(x->secret, src->secret, MONC_SECRET_LEN);
+	x->want = src->want;
+	x->auths = src->auths;
+	x->renewals = src->renewals;
+	for (i = 0; i < MONC_X_NSERVICES; i++) {
+		const struct monc_x_ticket *t = &src->tickets[i];
+
+		if (!t->have)
+			continue;
+		x->tickets[i] = *t;
+		x->tickets[i].blob = monc_kmemdup(t->blob, t->blob_len, gfp);
+		if (!x->tickets[i].blob) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+	}
+	/* the crypto API allocates with GFP_KERNEL */
+	nofs = memalloc_nofs_save();
+	x->tfm = monc_crypto_alloc_sync_skcipher("cbc(aes)", 0, 0);
+	memalloc_nofs_restore(nofs);
+	if (IS_ERR(x->tfm)) {
+		err = PTR_ERR(x->tfm);
+		x->tfm = NULL;
+		goto err_free;
+	}
+	return x;
+
+err_free:
+	monc_x_destroy(x);
+	return ERR_PTR(err);
+}
+
+/**
+ * monc_x_destroy() - free cephx state, zeroing the secret and session keys
+ * @x: the state
+ */
+void monc_x_destroy(struct monc_auth_x *x)
+{
+	int i;
+
+	for (i = 0; i < MONC_X_NSERVICES; i++)
+		monc_x_ticket_clear(&x->tickets[i]);
+	if (x->tfm)	/* freed with its key schedule zeroed */
+		crypto_free_sync_skcipher(x->tfm);
+	kfree_sensitive(x);
+}
+
+/**
+ * monc_x_reset() - forget the session's challenge; keep tickets to reclaim
+ * @x: the state
+ */
+void monc_x_reset(struct monc_auth_x *x)
+{
+	x->have_challenge = false;
+	x->server_challenge = 0;
+	x->request_sent = false;
+	x->renewing = false;
+	x->authenticated = false;
+}
+
+/**
+ * monc_x_build_request() - write a CephXAuthenticate
+ * @x: the state
+ * @p: output cursor
+ * @end: end of the output
+ *
+ * Used both for the first authentication of a session (after the server
+ * challenge) and for renewal; it always carries the old AUTH ticket if we
+ * hold one, and asks for the MON ticket too.
+ *
+ * Return: 0, -ENOSPC, -EINVAL without a server challenge, or a crypto error.
+ */
+int monc_x_build_request(struct monc_auth_x *x, void **p, void *end)
+{
+	const struct monc_x_ticket *t = &x->tickets[__ffs(MONC_X_AUTH)];
+	u64 client_challenge, key;
+	int ret;
+
+	if (!x->have_challenge)
+		return -EINVAL;
+	get_random_bytes(&client_challenge, sizeof(client_challenge));
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (x->test_challenge_set)
+		client_challenge = x->test_challenge;
+#endif
+	ret = monc_x_challenge_key(x, x->server_challenge, client_challenge,
+				   &key);
+	if (ret)
+		return ret;
+
+	if (monc_enc_u16(p, end, MONC_X_GET_AUTH_SESSION_KEY) ||
+	    monc_enc_u8(p, end, MONC_X_AUTHENTICATE_V) ||
+	    monc_enc_u64(p, end, client_challenge) ||
+	    monc_enc_u64(p, end, key) ||
+	    monc_enc_u8(p, end, 1) ||
+	    monc_enc_u64(p, end, t->blob ? t->secret_id : 0) ||
+	    monc_enc_str(p, end, t->blob, t->blob ? t->blob_len : 0) ||
+	    monc_enc_u32(p, end, x->want & ~MONC_X_AUTH))
+		return -ENOSPC;
+
+	x->request_sent = true;
+	x->renewing = x->authenticated;
+	x->last_request = jiffies;
+	pr_debug("cephx: authenticate%s, old ticket %u bytes\n",
+		 x->renewing ? " (renewal)" : "", t->blob ? t->blob_len : 0);
+	return 0;
+}
+
+/* CephXServiceTicket: u8 v 1, CryptoKey, utime validity. */
+static int monc_x_parse_service_ticket(const u8 *buf, u32 len,
+				       struct monc_x_ticket *t)
+{
+	const void *p = buf, *end = buf + len;
+	u16 type, klen;
+	u32 sec, nsec;
+	u8 v;
+
+	if (monc_dec_u8(&p, end, &v) || v != 1 ||
+	    monc_dec_u16(&p, end, &type) || type != MONC_X_CRYPTO_AES ||
+	    monc_dec_skip(&p, end, 8) ||		/* created */
+	    monc_dec_u16(&p, end, &klen) || klen != MONC_SECRET_LEN ||
+	    monc_dec_copy(&p, end, t->key, MONC_SECRET_LEN) ||
+	    monc_dec_u32(&p, end, &sec) || monc_dec_u32(&p, end, &nsec))
+		return -EINVAL;
+	t->ttl = sec;
+	return 0;
+}
+
+/* le32 len, then CephXTicketBlob {u8 v 1, le64 secret_id, le32 len, blob}. */
+static int monc_x_parse_ticket_blob(const void **p, const void *end,
+				    struct monc_x_ticket *t)
+{
+	const void *q = *p, *bend;
+	const char *blob;
+	u32 len, blob_len;
+	u8 v;
+
+	if (monc_dec_u32(&q, end, &len) || !monc_dec_has(q, end, len))
+		return -EINVAL;
+	bend = q + len;
+	if (monc_dec_u8(&q, bend, &v) || v != 1 ||
+	    monc_dec_u64(&q, bend, &t->secret_id) ||
+	    monc_dec_str(&q, bend, &blob, &blob_len) || q != bend ||
+	    !blob_len || blob_len > MONC_X_MAX_TICKET_BLOB)
+		return -EINVAL;
+	t->blob = monc_kmemdup(blob, blob_len, GFP_NOFS);
+	if (!t->blob)
+		return -ENOMEM;
+	t->blob_len = blob_len;
+	*p = bend;
+	return 0;
+}
+
+static int monc_x_parse_ticket(struct monc_auth_x *x, const u8 *key,
+			       const void **p, const void *end,
+			       struct monc_x_ticket *fresh)
+{
+	struct monc_x_ticket *t;
+	const void *tp;
+	u32 service, plen;
+	u8 v, is_enc;
+	u8 *buf;
+	time64_t now;
+	int idx, ret;
+
+	if (monc_dec_u32(p, end, &service) || monc_dec_u8(p, end, &v))
+		return -EINVAL;
+	idx = monc_x_service_index(service);
+	if (idx < 0 || v != 1 || fresh[idx].have)
+		return -EINVAL;
+	t = &fresh[idx];
+
+	ret = monc_x_decrypt(x, key, p, end, &buf, &plen);
+	if (ret)
+		return ret;
+	ret = monc_x_parse_service_ticket(buf, plen, t);
+	kfree_sensitive(buf);
+	if (ret)
+		return ret;
+
+	if (monc_dec_u8(p, end, &is_enc) || is_enc > 1)
+		return -EINVAL;
+	if (is_enc) {
+		/* renewal: sealed with the session key of the old ticket */
+		if (!x->tickets[idx].have)
+			return -EINVAL;
+		ret = monc_x_decrypt(x, x->tickets[idx].key, p, end, &buf,
+				     &plen);
+		if (ret)
+			return ret;
+		tp = buf;
+		ret = monc_x_parse_ticket_blob(&tp, buf + plen, t);
+		kfree_sensitive(buf);
+	} else {
+		ret = monc_x_parse_ticket_blob(p, end, t);
+	}
+	if (ret)
+		return ret;
+
+	now = ktime_get_boottime_seconds();
+	t->expires = now + t->ttl;
+	t->renew_after = t->expires - t->ttl / 4;
+	t->have = true;
+	pr_debug("cephx: %s ticket secret_id %llu ttl %u blob %u bytes\n",
+		 monc_x_service_names[idx], t->secret_id, t->ttl, t->blob_len);
+	return 0;
+}
+
+/* u8 v 1, le32 n, n tickets, each sealed with @key. */
+static int monc_x_parse_ticket_reply(struct monc_auth_x *x, const u8 *key,
+				     const void **p, const void *end,
+				     struct monc_x_ticket *fresh)
+{
+	u32 n, i;
+	u8 v;
+	int ret;
+
+	if (monc_dec_u8(p, end, &v) || v != 1 ||
+	    monc_dec_count(p, end, 4 + 1 + 4 + 1 + 4, &n) ||
+	    n > MONC_X_NSERVICES)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		ret = monc_x_parse_ticket(x, key, p, end, fresh);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
+				     const void *end)
+{
+	struct monc_x_ticket fresh[MONC_X_NSERVICES] = {};
+	const struct monc_x_ticket *auth_t = &fresh[__ffs(MONC_X_AUTH)];
+	const char *sect;
+	const void *q;
+	u32 len;
+	int i, ret;
+
+	ret = monc_x_parse_ticket_reply(x, x->secret, &p, end, fresh);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (!auth_t->have)
+		goto out;
+
+	/* We always ask for other keys, so both sections must be there. */
+	if (monc_dec_str(&p, end, &sect, &len))	/* connection secret */
+		goto out;
+	if (monc_dec_str(&p, end, &sect, &len))	/* service tickets */
+		goto out;
+	if (len) {
+		q = sect;
+		ret = monc_x_parse_ticket_reply(x, auth_t->key, &q, sect + len,
+						fresh);
+		if (ret)
+			goto out;
+		ret = -EINVAL;
+		if (q != sect + len)
+			goto out;
+	}
+	if (p != end)
+		pr_debug("cephx: %zu trailing bytes ignored\n",
+			 (size_t)(end - p));
+
+	for (i = 0; i < MONC_X_NSERVICES; i++) {
+		if (!fresh[i].have)
+			continue;
+		monc_x_ticket_clear(&x->tickets[i]);
+		x->tickets[i] = fresh[i];
+		fresh[i].blob = NULL;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < MONC_X_NSERVICES; i++)
+		monc_x_ticket_clear(&fresh[i]);
+	return ret;
+}
+
+/**
+ * monc_x_handle_reply() - handle a cephx MAuthReply payload
+ * @x: the state
+ * @payload: the payload
+ * @len: its length
+ *
+ * The first reply of a session carries the server challenge; the next
+ * ones answer a CephXAuthenticate. Tickets are replaced only when the
+ * whole reply decodes.
+ *
+ * Return: %MONC_AUTH_AGAIN after the challenge, %MONC_AUTH_DONE when the
+ * tickets are in, or -EINVAL (malformed, unexpected), -EACCES (does not
+ * decrypt, or the monitor refused), -ENOMEM.
+ */
+int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len)
+{
+	const void *p = payload, *end = payload + len;
+	u16 op;
+	s32 result;
+	u8 v;
+	int ret;
+
+	if (!x->have_challenge) {
+		if (len != MONC_X_CHALLENGE_LEN || monc_dec_u8(&p, end, &v) ||
+		    v != 1 || monc_dec_u64(&p, end, &x->server_challenge)) {
+			pr_err_ratelimited("cephx: malformed server challenge\n");
+			return -EINVAL;
+		}
+		x->have_challenge = true;
+		return MONC_AUTH_AGAIN;
+	}
+
+	if (!x->request_sent) {
+		pr_err_ratelimited("cephx: reply without a request\n");
+		return -EINVAL;
+	}
+	if (monc_dec_u16(&p, end, &op) || monc_dec_s32(&p, end, &result) ||
+	    op != MONC_X_GET_AUTH_SESSION_KEY) {
+		pr_err_ratelimited("cephx: malformed reply\n");
+		return -EINVAL;
+	}
+	if (result) {
+		pr_err_ratelimited("cephx: monitor refused: %d\n", result);
+		return result < 0 && result >= -MAX_ERRNO ? result : -EACCES;
+	}
+
+	ret = monc_x_handle_session_key(x, p, end);
+	if (ret) {
+		if (ret == -EACCES)
+			pr_err_ratelimited("cephx: ticket does not decrypt (wrong secret?)\n");
+		else
+			pr_err_ratelimited("cephx: malformed ticket reply: %d\n",
+					   ret);
+		return ret;
+	}
+	x->request_sent = false;
+	x->auths++;
+	if (x->renewing)
+		x->renewals++;
+	x->renewing = false;
+	x->authenticated = true;
+	return MONC_AUTH_DONE;
+}
+
+/**
+ * monc_x_need_renew() - whether a wanted ticket is past its renew time
+ * @x: the state
+ *
+ * A ticket is due after 3/4 of its lifetime. A renewal in flight holds
+ * off another one for ten seconds.
+ *
+ * Return: true if monc_x_build_request() should be sent.
+ */
+bool monc_x_need_renew(struct monc_auth_x *x)
+{
+	time64_t now = ktime_get_boottime_seconds();
+	int i;
+
+	if (!x->authenticated || !x->have_challenge)
+		return false;
+	if (x->request_sent &&
+	    time_before(jiffies, x->last_request + MONC_X_RESEND_JIFFIES))
+		return false;
+	for (i = 0; i < MONC_X_NSERVICES; i++) {
+		if (!(x->want & BIT(i)))
+			continue;
+		if (!x->tickets[i].have || now >= x->tickets[i].renew_after)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * monc_x_show() - debugfs view: tickets, expiry, renewals; never keys
+ * @x: the state
+ * @s: the seq_file
+ */
+void monc_x_show(struct monc_auth_x *x, struct seq_file *s)
+{
+	time64_t now = ktime_get_boottime_seconds();
+	const struct monc_x_ticket *t;
+	int i;
+
+	seq_printf(s, "cephx_authentications: %u\n", x->auths);
+	seq_printf(s, "cephx_renewals: %u\n", x->renewals);
+	for (i = 0; i < MONC_X_NSERVICES; i++) {
+		t = &x->tickets[i];
+		if (!t->have)
+			continue;
+		seq_printf(s, "cephx_ticket: %s secret_id %llu ttl %us expires_in %llds renew_in %llds\n",
+			   monc_x_service_names[i], t->secret_id, t->ttl,
+			   (long long)(t->expires - now),
+			   (long long)(t->renew_after - now));
+	}
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * monc_x_test_set_challenge() - use a fixed client challenge (KUnit only)
+ * @x: the state
+ * @client_challenge: the challenge every later request uses
+ */
+void monc_x_test_set_challenge(struct monc_auth_x *x, u64 client_challenge)
+{
+	x->test_challenge_set = true;
+	x->test_challenge = client_challenge;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_test_set_challenge);
+
+/**
+ * monc_x_test_age() - pretend @seconds passed (KUnit only)
+ * @x: the state
+ * @seconds: how far to move every ticket's times and the last request
+ */
+void monc_x_test_age(struct monc_auth_x *x, unsigned int seconds)
+{
+	int i;
+
+	for (i = 0; i < MONC_X_NSERVICES; i++) {
+		x->tickets[i].expires -= seconds;
+		x->tickets[i].renew_after -= seconds;
+	}
+	x->last_request -= (unsigned long)seconds * HZ;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_test_age);
+
+/**
+ * monc_x_renewals() - renewal count (KUnit only)
+ * @x: the state
+ *
+ * Return: successful renewals so far.
+ */
+unsigned int monc_x_renewals(struct monc_auth_x *x)
+{
+	return x->renewals;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_renewals);
+
+/**
+ * monc_x_ticket_info() - what we hold for a service (KUnit only)
+ * @x: the state
+ * @service: the entity type bit (MON 1 ... AUTH 0x20)
+ * @secret_id: its ticket's secret id
+ * @blob_len: its ticket blob's length
+ * @ttl: its lifetime as given
+ *
+ * Return: 0, or -ENOENT if there is no ticket for @service.
+ */
+int monc_x_ticket_info(struct monc_auth_x *x, unsigned int service,
+		       u64 *secret_id, u32 *blob_len, u32 *ttl)
+{
+	int idx = monc_x_service_index(service);
+
+	if (idx < 0 || !x->tickets[idx].have)
+		return -ENOENT;
+	*secret_id = x->tickets[idx].secret_id;
+	*blob_len = x->tickets[idx].blob_len;
+	*ttl = x->tickets[idx].ttl;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_ticket_info);
+#endif
