@@ -1,23 +1,2269 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The monitor session: placeholder, being written. */
+/*
+ * The monitor session: open, auth, hunt, tick, subscriptions, dispatch to
+ * the client's map handlers, statfs and get_version requests, stop.
+ *
+ * Locking (outermost first):
+ *   monc_client.handler_mutex -> monc_client.mutex -> transport locks
+ *
+ * monc_client.mutex guards every field of the session. Functions whose name
+ * starts with "__" are called with it held. The transport never calls back
+ * (dispatch, fault) with its own lock held, so the callbacks take the mutex;
+ * alloc_msg is the exception and only takes messages from pools.
+ *
+ * handler_mutex serializes the client's handlers (osdmap, mdsmap,
+ * monmap_changed). It is taken without the session mutex held, and the
+ * handlers may take the session mutex (monc_want_map(), monc_got_map()).
+ *
+ * Nothing that may wait for a transport callback (transport->flush(),
+ * cancel_delayed_work_sync(), debugfs removal) runs with the session mutex
+ * held. Everything that queues work checks monc->stopped under the mutex, so
+ * that after monc_stop() returns nothing is queued or running.
+ */
 #define pr_fmt(fmt) "monc: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/utsname.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
 
+#include "auth.h"
+#include "fault.h"
 #include "internal.h"
 
-static struct dentry *monc_debugfs_root;
+/* CEPH_FEATURE_MON_STATEFUL_SUB: the monitor keeps subscriptions itself. */
+#define MONC_FEATURE_MON_STATEFUL_SUB	BIT_ULL(57)
+
+/* CEPH_SUBSCRIBE_ONETIME: one map after start, then the item is dropped. */
+#define MONC_SUB_ONETIME		1
+
+/* The paxos request header (paxos version, session mon, tid): 18 bytes. */
+#define MONC_PAXOS_HDR_LEN		18
+
+#define MONC_AUTH_FRONT_MAX	(MONC_PAXOS_HDR_LEN + 4 + 4 + \
+				 MONC_AUTH_PAYLOAD_MAX + 4)
+#define MONC_AUTH_REPLY_MAX	8192	/* cephx tickets are below 4 KiB */
+#define MONC_SUBSCRIBE_FRONT_MAX	512
+#define MONC_SUBSCRIBE_ACK_LEN	20	/* le32 interval, fsid */
+#define MONC_STATFS_REPLY_LEN	56	/* fsid, le64 version, 4 x le64 */
+#define MONC_VERSION_REPLY_LEN	24	/* handle, version, oldest */
+#define MONC_MAP_FRONT_MAX	(64U << 20)	/* a sanity bound on maps */
+#define MONC_VERSION_WHAT_MAX	32
+#define MONC_POOL_SIZE		4
+
+/* Reply pools. */
+enum {
+	MONC_POOL_AUTH_REPLY,
+	MONC_POOL_SUBSCRIBE_ACK,
+	MONC_POOL_STATFS_REPLY,
+	MONC_POOL_VERSION_REPLY,
+	MONC_POOL_COUNT
+};
+
+enum monc_state {
+	MONC_S_IDLE,		/* not opened, or stopped, or mount failed */
+	MONC_S_HUNTING,		/* connecting to candidates, none won yet */
+	MONC_S_OPEN,		/* one authenticated session */
+};
+
+static const char *const monc_state_names[] = {
+	[MONC_S_IDLE] = "idle",
+	[MONC_S_HUNTING] = "hunting",
+	[MONC_S_OPEN] = "open",
+};
+
+static const char *const monc_map_names[MONC_MAP_COUNT] = {
+	[MONC_MAP_MONMAP] = "monmap",
+	[MONC_MAP_OSDMAP] = "osdmap",
+	[MONC_MAP_MDSMAP] = "mdsmap",
+};
+
+/*
+ * One connection to one monitor: the open session, or a candidate while
+ * hunting. A slot is free when @con is NULL.
+ */
+struct monc_slot {
+	struct monc_conn *con;
+	struct monc_entity_addr addr;
+	unsigned long opened;		/* jiffies */
+};
+
+struct monc_sub {
+	bool want;
+	u8 flags;
+	u64 start;
+	u32 have;
+};
+
+enum monc_req_type {
+	MONC_REQ_STATFS,
+	MONC_REQ_VERSION,
+};
+
+struct monc_request {
+	struct kref kref;
+	struct list_head list;		/* on a local list while finishing */
+	struct monc_client *monc;
+	u32 tid;
+	enum monc_req_type type;
+	unsigned long started;		/* jiffies */
+	u64 sent_gen;			/* session generation it was sent on */
+	s64 pool;
+	char what[MONC_VERSION_WHAT_MAX + 1];
+	struct completion done_cmpl;
+	int result;
+	struct monc_statfs st;
+	u64 newest, oldest;
+	/* async only */
+	struct monc_statfs *st_out;
+	u64 *newest_out, *oldest_out;
+	monc_done_t done;
+	void *arg;
+};
+
+struct monc_client {
+	struct mutex mutex;		/* the session */
+	struct mutex handler_mutex;	/* one handler call at a time */
+	const struct monc_transport *transport;
+	struct monc_handlers handlers;
+	void *priv;
+	struct monc_options opts;	/* normalized copy */
+	char name[MONC_MAX_NAME_LEN + 1];
+	char hostname[__NEW_UTS_LEN + 1];
+	unsigned long mount_timeout, ka_interval, ka_timeout, hunt_interval;
+
+	struct monc_auth *auth;
+	struct monc_monmap *monmap;
+	bool have_fsid;
+	uuid_t fsid;
+
+	/* session */
+	enum monc_state state;
+	bool stopped;
+	struct monc_slot slot[MONC_MAX_MONS];
+	int cur;			/* slot of the open session, or -1 */
+	int auth_owner;			/* slot carrying a multi-round auth */
+	u64 session_gen;
+	unsigned long session_since;	/* jiffies the session opened */
+	u64 global_id;
+	bool had_session;
+
+	/* hunting */
+	struct monc_entity_addr failed_addr;
+	bool have_failed;
+	unsigned int hunt_round;	/* rounds in this hunt */
+	unsigned int hunt_mult;
+	u64 tried;			/* ranks tried in this round */
+	unsigned long hunt_start;	/* jiffies */
+	unsigned long next_round;	/* jiffies */
+	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
+	atomic_t stat_tick_runs;	/* tick work runs, for tests */
+	unsigned int last_failover_ms;
+	unsigned long open_time;	/* jiffies of monc_open_session() */
+	unsigned int mount_ms;		/* from open to mounted */
+
+	/* mount */
+	wait_queue_head_t mount_wq;
+	bool authenticated;
+	bool got_osdmap;
+	bool mounted;
+	int mount_err;
+
+	/* subscriptions */
+	struct monc_sub subs[MONC_MAP_COUNT];
+	unsigned long sub_renew_after;	/* jiffies; 0 = not scheduled */
+	unsigned long sub_renew_sent;
+
+	/* messages */
+	struct monc_msg *m_auth;	/* preallocated, resent */
+	struct monc_msg *m_subscribe;
+	struct monc_msgpool pools[MONC_POOL_COUNT];
+	bool pools_ready[MONC_POOL_COUNT];
+
+	/* requests, by tid */
+	struct xarray reqs;
+	u32 next_tid;
+
+	struct delayed_work tick;
+	struct dentry *debugfs_dir;
+	bool debugfs_named;
+};
+
+static atomic_t monc_instances = ATOMIC_INIT(0);
+
+/* ------------------------------------------------------------------ */
+/* Reply decoders: every byte is hostile, decode within the length.     */
+
+/**
+ * monc_decode_auth_reply - split an MAuthReply front
+ * @front: the front
+ * @len: its length
+ * @r: the fields; payload and message point into @front
+ *
+ * Layout: le32 protocol, le32 result (s32), le64 global_id, le32 payload
+ * length and payload, le32 message length and message. Bytes after the
+ * message are ignored (a newer header version may append fields). A
+ * protocol of 0 with a result of 0, a positive result, or a length past
+ * the end are rejected.
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_auth_reply(const void *front, size_t len,
+					    struct monc_auth_reply_fields *r)
+{
+	const void *p = front, *end = front + len;
+	const char *s;
+	u32 n;
+
+	if (monc_dec_u32(&p, end, &r->protocol) ||
+	    monc_dec_s32(&p, end, &r->result) ||
+	    monc_dec_u64(&p, end, &r->global_id) ||
+	    monc_dec_str(&p, end, &s, &n))
+		return -EINVAL;
+	r->payload = s;
+	r->payload_len = n;
+	if (monc_dec_str(&p, end, &s, &n))
+		return -EINVAL;
+	r->msg = s;
+	r->msg_len = n;
+	if (r->result > 0)
+		return -EINVAL;
+	if (r->protocol == 0 && r->result == 0)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_auth_reply);
+
+/**
+ * monc_decode_statfs_reply - decode an MStatfsReply front
+ * @front: the front
+ * @len: its length, which must be exactly 56
+ * @fsid: the cluster fsid it carries
+ * @version: the paxos version
+ * @st: the usage
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_statfs_reply(const void *front, size_t len,
+					      uuid_t *fsid, u64 *version,
+					      struct monc_statfs *st)
+{
+	const void *p = front, *end = front + len;
+
+	if (len != MONC_STATFS_REPLY_LEN)
+		return -EINVAL;
+	if (monc_dec_fsid(&p, end, fsid) || monc_dec_u64(&p, end, version) ||
+	    monc_dec_u64(&p, end, &st->kb) ||
+	    monc_dec_u64(&p, end, &st->kb_used) ||
+	    monc_dec_u64(&p, end, &st->kb_avail) ||
+	    monc_dec_u64(&p, end, &st->num_objects))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_statfs_reply);
+
+/**
+ * monc_decode_version_reply - decode an MMonGetVersionReply front
+ * @front: the front
+ * @len: its length, which must be exactly 24
+ * @handle: the request handle (our tid)
+ * @newest: the newest version
+ * @oldest: the oldest version
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_version_reply(const void *front, size_t len,
+					       u64 *handle, u64 *newest,
+					       u64 *oldest)
+{
+	const void *p = front, *end = front + len;
+
+	if (len != MONC_VERSION_REPLY_LEN)
+		return -EINVAL;
+	if (monc_dec_u64(&p, end, handle) || monc_dec_u64(&p, end, newest) ||
+	    monc_dec_u64(&p, end, oldest))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_version_reply);
+
+/**
+ * monc_decode_subscribe_ack - decode an MMonSubscribeAck front
+ * @front: the front
+ * @len: its length, exactly 20
+ * @interval: the renewal interval in seconds
+ * @fsid: the cluster fsid
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_subscribe_ack(const void *front, size_t len,
+					       u32 *interval, uuid_t *fsid)
+{
+	const void *p = front, *end = front + len;
+
+	if (len != MONC_SUBSCRIBE_ACK_LEN)
+		return -EINVAL;
+	if (monc_dec_u32(&p, end, interval) || monc_dec_fsid(&p, end, fsid))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_subscribe_ack);
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                             */
+
+static void monc_msg_setup(struct monc_client *monc, struct monc_msg *m,
+			   u16 type, u16 version, u16 compat, u64 tid,
+			   u32 front_len)
+{
+	m->hdr.type = cpu_to_le16(type);
+	m->hdr.version = cpu_to_le16(version);
+	m->hdr.compat_version = cpu_to_le16(compat);
+	m->hdr.tid = cpu_to_le64(tid);
+	m->hdr.priority = cpu_to_le16(MONC_MSG_PRIO_DEFAULT);
+	m->hdr.src.type = MONC_ENTITY_TYPE_CLIENT;
+	m->hdr.src.num = cpu_to_le64(monc->global_id ? monc->global_id :
+				     (u64)-1);
+	m->hdr.front_len = cpu_to_le32(front_len);
+	m->hdr.middle_len = 0;
+	m->hdr.data_len = 0;
+	m->hdr.data_off = 0;
+	m->front_len = front_len;
+}
+
+/*
+ * The preallocated message in *@slot if nobody else holds it any more
+ * (the transport drops its reference once the message is written or the
+ * connection closed), else a fresh one that replaces it. Returns a
+ * reference for the caller to send.
+ */
+static struct monc_msg *monc_prealloc_get(struct monc_msg **slot, u16 type,
+					  u32 front_max)
+{
+	struct monc_msg *m = *slot;
+
+	if (m && kref_read(&m->kref) == 1)
+		return monc_msg_get(m);
+	m = monc_msg_new(type, front_max, GFP_NOFS);
+	if (!m)
+		return NULL;
+	if (*slot)
+		monc_msg_put(*slot);
+	*slot = m;
+	return monc_msg_get(m);
+}
+
+static void monc_enc_paxos_hdr(void **p, void *end)
+{
+	monc_enc_u64(p, end, 0);		/* paxos version */
+	monc_enc_u16(p, end, 0xffff);		/* session mon: -1 */
+	monc_enc_u64(p, end, 0);		/* tid */
+}
+
+static int __monc_send(struct monc_client *monc, int i, struct monc_msg *m)
+{
+	struct monc_slot *s = &monc->slot[i];
+
+	if (!s->con) {
+		monc_msg_put(m);
+		return -ENOTCONN;
+	}
+	return monc->transport->send(s->con, m);
+}
+
+/* MAuth: paxos header, le32 protocol, payload, le32 monmap epoch. */
+static int __monc_send_auth(struct monc_client *monc, int i, bool hello)
+{
+	struct monc_msg *m;
+	void *p, *end, *len_at, *payload;
+	int ret;
+
+	m = monc_prealloc_get(&monc->m_auth, MONC_MSG_AUTH,
+			      MONC_AUTH_FRONT_MAX);
+	if (!m)
+		return -ENOMEM;
+	p = m->front;
+	end = p + m->front_alloc;
+	monc_enc_paxos_hdr(&p, end);
+	monc_enc_u32(&p, end, hello ? 0 : monc_auth_protocol(monc->auth));
+	len_at = p;
+	monc_enc_u32(&p, end, 0);
+	payload = p;
+	if (hello)
+		ret = monc_auth_build_hello(monc->auth, &p, end - 4);
+	else
+		ret = monc_auth_build_request(monc->auth, &p, end - 4);
+	if (ret) {
+		monc_msg_put(m);
+		return ret;
+	}
+	put_unaligned_le32(p - payload, len_at);
+	monc_enc_u32(&p, end, monc->monmap ? monc->monmap->epoch : 0);
+	monc_msg_setup(monc, m, MONC_MSG_AUTH, 1, 1, 0, p - m->front);
+	return __monc_send(monc, i, m);
+}
+
+/*
+ * MMonSubscribe version 3: le32 count, then per item a string name, le64
+ * start and u8 flags, then a string hostname. Version 2 is the same without
+ * the hostname (what libceph sends); version 3 is what Pacific's own
+ * clients send and lets `ceph daemon mon.X sessions` name the host. Both
+ * are decoded by every monitor since Luminous; compat stays 1.
+ */
+static int __monc_send_subscribe(struct monc_client *monc)
+{
+	struct monc_msg *m;
+	void *p, *end, *count_at;
+	u32 n = 0;
+	int i;
+
+	if (monc->state != MONC_S_OPEN || monc->cur < 0)
+		return 0;
+	m = monc_prealloc_get(&monc->m_subscribe, MONC_MSG_MON_SUBSCRIBE,
+			      MONC_SUBSCRIBE_FRONT_MAX);
+	if (!m)
+		return -ENOMEM;
+	p = m->front;
+	end = p + m->front_alloc;
+	count_at = p;
+	monc_enc_u32(&p, end, 0);
+	for (i = 0; i < MONC_MAP_COUNT; i++) {
+		struct monc_sub *sub = &monc->subs[i];
+
+		if (!sub->want)
+			continue;
+		if (monc_enc_str(&p, end, monc_map_names[i],
+				 strlen(monc_map_names[i])) ||
+		    monc_enc_u64(&p, end, sub->start) ||
+		    monc_enc_u8(&p, end, sub->flags))
+			goto nospc;
+		n++;
+	}
+	if (monc_enc_str(&p, end, monc->hostname, strlen(monc->hostname)))
+		goto nospc;
+	put_unaligned_le32(n, count_at);
+	monc_msg_setup(monc, m, MONC_MSG_MON_SUBSCRIBE, 3, 1, 0,
+		       p - m->front);
+	monc->sub_renew_sent = jiffies;
+	monc->sub_renew_after = 0;
+	pr_debug("subscribe %u items on mon %pISpc\n", n,
+		 &monc->slot[monc->cur].addr.ss);
+	return __monc_send(monc, monc->cur, m);
+
+nospc:
+	monc_msg_put(m);
+	return -ENOSPC;
+}
+
+static bool __monc_any_want(struct monc_client *monc)
+{
+	int i;
+
+	for (i = 0; i < MONC_MAP_COUNT; i++)
+		if (monc->subs[i].want)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                             */
+
+static void monc_req_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct monc_request, kref));
+}
+
+static void monc_req_put(struct monc_request *req)
+{
+	kref_put(&req->kref, monc_req_release);
+}
+
+/*
+ * Finish a request that the caller has taken out of the tree (and so owns
+ * the tree's reference). Called without the session mutex.
+ */
+static void monc_req_finish(struct monc_request *req, int err)
+{
+	req->result = err;
+	if (req->done) {
+		if (!err) {
+			if (req->st_out)
+				*req->st_out = req->st;
+			if (req->newest_out)
+				*req->newest_out = req->newest;
+			if (req->oldest_out)
+				*req->oldest_out = req->oldest;
+		}
+		req->done(req->arg, err);
+	}
+	complete_all(&req->done_cmpl);
+	monc_req_put(req);
+}
+
+static int __monc_send_request(struct monc_client *monc,
+			       struct monc_request *req)
+{
+	struct monc_msg *m;
+	void *p, *end;
+
+	if (monc->state != MONC_S_OPEN || monc->cur < 0 || !monc->have_fsid)
+		return 0;		/* sent when the session has the fsid */
+	if (req->type == MONC_REQ_STATFS) {
+		m = monc_msg_new(MONC_MSG_STATFS, MONC_PAXOS_HDR_LEN + 16 + 1 + 8,
+				 GFP_NOFS);
+		if (!m)
+			return -ENOMEM;
+		p = m->front;
+		end = p + m->front_alloc;
+		monc_enc_paxos_hdr(&p, end);
+		monc_enc_fsid(&p, end, &monc->fsid);
+		if (req->pool == MONC_NO_POOL) {
+			monc_enc_u8(&p, end, 0);
+		} else {
+			monc_enc_u8(&p, end, 1);
+			monc_enc_u64(&p, end, req->pool);
+		}
+		/* MStatfs v2 (optional data pool), compat 1 */
+		monc_msg_setup(monc, m, MONC_MSG_STATFS, 2, 1, req->tid,
+			       p - m->front);
+	} else {
+		size_t wlen = strlen(req->what);
+
+		m = monc_msg_new(MONC_MSG_MON_GET_VERSION, 8 + 4 + wlen,
+				 GFP_NOFS);
+		if (!m)
+			return -ENOMEM;
+		p = m->front;
+		end = p + m->front_alloc;
+		monc_enc_u64(&p, end, req->tid);	/* handle */
+		monc_enc_str(&p, end, req->what, wlen);
+		/* the reply is matched by the handle; header tid stays 0 */
+		monc_msg_setup(monc, m, MONC_MSG_MON_GET_VERSION, 1, 1, 0,
+			       p - m->front);
+	}
+	req->sent_gen = monc->session_gen;
+	pr_debug("send %s tid %u\n",
+		 req->type == MONC_REQ_STATFS ? "statfs" : "get_version",
+		 req->tid);
+	return __monc_send(monc, monc->cur, m);
+}
+
+/* Send every request not yet sent on this session. */
+static void __monc_send_pending(struct monc_client *monc)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	if (monc->state != MONC_S_OPEN || !monc->have_fsid)
+		return;
+	xa_for_each(&monc->reqs, idx, req) {
+		if (req->sent_gen == monc->session_gen)
+			continue;
+		if (__monc_send_request(monc, req))
+			break;		/* out of memory: the tick retries */
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Session and hunting                                                  */
+
+static void __monc_schedule_tick(struct monc_client *monc)
+{
+	unsigned long delay;
+
+	if (monc->stopped)
+		return;
+	switch (monc->state) {
+	case MONC_S_OPEN:
+		delay = monc->ka_interval;
+		break;
+	case MONC_S_HUNTING:
+		delay = time_after(monc->next_round, jiffies) ?
+			monc->next_round - jiffies : 0;
+		delay = min(delay, monc->ka_interval);
+		break;
+	default:
+		return;
+	}
+	mod_delayed_work(monc_wq, &monc->tick, delay);
+}
+
+static void __monc_close_slot(struct monc_client *monc, int i)
+{
+	struct monc_slot *s = &monc->slot[i];
+
+	if (!s->con)
+		return;
+	pr_debug("close mon %pISpc\n", &s->addr.ss);
+	monc->transport->close(s->con);
+	s->con = NULL;
+	if (monc->cur == i)
+		monc->cur = -1;
+	if (monc->auth_owner == i)
+		monc->auth_owner = -1;
+}
+
+static void __monc_close_all(struct monc_client *monc, int except)
+{
+	int i;
+
+	for (i = 0; i < MONC_MAX_MONS; i++)
+		if (i != except)
+			__monc_close_slot(monc, i);
+}
+
+static int __monc_find_slot(struct monc_client *monc, struct monc_conn *con)
+{
+	int i;
+
+	if (!con)
+		return -1;
+	for (i = 0; i < MONC_MAX_MONS; i++)
+		if (monc->slot[i].con == con)
+			return i;
+	return -1;
+}
+
+static unsigned int __monc_inflight(struct monc_client *monc)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < MONC_MAX_MONS; i++)
+		if (monc->slot[i].con)
+			n++;
+	return n;
+}
+
+static const struct monc_conn_ops monc_conn_ops;
+
+/*
+ * Open one more candidate: a random monitor not tried in this round and,
+ * in the first round of a hunt, not the one that failed (unless it is the
+ * only one). Returns 0, or -ENOENT when no monitor is left to try.
+ */
+static int __monc_open_one(struct monc_client *monc)
+{
+	struct monc_monmap *map = monc->monmap;
+	struct monc_slot *s = NULL;
+	struct monc_conn *con;
+	u64 excl = monc->tried;
+	int rank, i, failed = -1;
+
+	if (monc->have_failed && monc->hunt_round <= 1)
+		failed = monc_monmap_find(map, &monc->failed_addr.ss);
+	if (failed >= 0 && failed < 64 && map->num_mon > 1)
+		excl |= BIT_ULL(failed);
+	for (;;) {
+		rank = monc_monmap_pick(map, excl);
+		if (rank < 0 || rank >= map->num_mon)
+			return -ENOENT;
+		if (rank < 64)
+			monc->tried |= BIT_ULL(rank);
+		for (i = 0; i < MONC_MAX_MONS; i++) {
+			if (!monc->slot[i].con) {
+				s = &monc->slot[i];
+				break;
+			}
+		}
+		if (!s)
+			return -ENOENT;
+		s->addr = map->mon[rank].addr;
+		con = monc->transport->open(&s->addr, &monc_conn_ops, monc);
+		if (!IS_ERR_OR_NULL(con))
+			break;
+		pr_debug("open mon%d %pISpc failed: %ld\n", rank, &s->addr.ss,
+			 PTR_ERR(con));
+		monc->stat_faults++;	/* refused at once: try the next now */
+		if (rank < 64)
+			excl |= BIT_ULL(rank);
+		else
+			return -ENOENT;
+		s = NULL;
+	}
+	s->con = con;
+	s->opened = jiffies;
+	pr_debug("hunt: open mon%d %pISpc\n", rank, &s->addr.ss);
+	if (monc->auth_owner < 0)
+		monc_auth_reset(monc->auth);
+	if (__monc_send_auth(monc, i, true))
+		pr_warn_ratelimited("cannot send auth hello to %pISpc\n",
+				    &s->addr.ss);
+	return 0;
+}
+
+/* A new round: close the candidates, open hunt_parallel new ones. */
+static void __monc_open_round(struct monc_client *monc)
+{
+	unsigned int i, interval;
+
+	__monc_close_all(monc, -1);
+	monc->tried = 0;
+	monc->hunt_round++;
+	monc->stat_rounds++;
+	for (i = 0; i < monc->opts.hunt_parallel; i++)
+		if (__monc_open_one(monc))
+			break;
+	interval = monc->hunt_interval * monc->hunt_mult;
+	monc->next_round = jiffies + interval;
+	pr_debug("hunt round %u: %u candidates, next in %u ms\n",
+		 monc->hunt_round, __monc_inflight(monc),
+		 jiffies_to_msecs(interval));
+}
+
+/* Start hunting; @failed is the slot that failed, or -1. */
+static void __monc_start_hunt(struct monc_client *monc, int failed)
+{
+	if (failed >= 0) {
+		monc->failed_addr = monc->slot[failed].addr;
+		monc->have_failed = true;
+	} else {
+		monc->have_failed = false;
+	}
+	if (monc->state != MONC_S_HUNTING) {
+		monc->hunt_start = jiffies;
+		monc->stat_hunts++;
+	}
+
+	monc->state = MONC_S_HUNTING;
+	monc->cur = -1;
+	monc->auth_owner = -1;
+	monc->hunt_round = 0;
+	__monc_open_round(monc);
+	__monc_schedule_tick(monc);
+}
+
+static void __monc_wake_mount(struct monc_client *monc)
+{
+	wake_up_all(&monc->mount_wq);
+}
+
+/* The mount failed for good (auth refused): stop hunting. */
+static void __monc_mount_failed(struct monc_client *monc, int err)
+{
+	monc->mount_err = err;
+	__monc_close_all(monc, -1);
+	monc->state = MONC_S_IDLE;
+	cancel_delayed_work(&monc->tick);
+	__monc_wake_mount(monc);
+}
+
+/* Candidate @i authenticated first: it becomes the session. */
+static void __monc_session_won(struct monc_client *monc, int i)
+{
+	struct monc_slot *s = &monc->slot[i];
+
+	__monc_close_all(monc, i);
+	monc->cur = i;
+	monc->auth_owner = -1;
+	monc->state = MONC_S_OPEN;
+	monc->session_gen++;
+	monc->session_since = jiffies;
+	monc->have_failed = false;
+	monc->global_id = monc_auth_global_id(monc->auth);
+	if (monc->had_session)
+		monc->last_failover_ms =
+			jiffies_to_msecs(jiffies - monc->hunt_start);
+	monc->had_session = true;
+	monc->authenticated = true;
+	pr_info_ratelimited("mon %pISpc session established, global id %llu\n",
+			    &s->addr.ss, monc->global_id);
+	__monc_send_subscribe(monc);
+	__monc_send_pending(monc);
+	__monc_schedule_tick(monc);
+}
+
+/*
+ * Connection @i failed (fault, protocol error, keepalive timeout). The
+ * open session starts a hunt; a candidate is replaced at once by an untried
+ * monitor, so a refused connection costs no hunt interval.
+ */
+static void __monc_slot_failed(struct monc_client *monc, int i, int err)
+{
+	struct monc_slot *s = &monc->slot[i];
+
+	monc->stat_faults++;
+	pr_debug("mon %pISpc failed: %d\n", &s->addr.ss, err);
+	if (monc->state == MONC_S_OPEN && i == monc->cur) {
+		pr_info_ratelimited("mon %pISpc session lost (%d), hunting\n",
+				    &s->addr.ss, err);
+		/*
+		 * Until the mount completes, the fsid is only what this
+		 * monitor said, and it may have been a bogus one: the next
+		 * session's monmap (asked from epoch 0) sets it again. Once
+		 * mounted, the fsid is fixed and other fsids are refused.
+		 */
+		if (!monc->mounted && monc->have_fsid) {
+			pr_debug("forget fsid %pUb of an unmounted session\n",
+				 &monc->fsid);
+			monc->have_fsid = false;
+			monc->subs[MONC_MAP_MONMAP].want = true;
+			monc->subs[MONC_MAP_MONMAP].start = 0;
+		}
+		__monc_close_slot(monc, i);
+		monc->had_session = true;
+		__monc_start_hunt(monc, i);
+		return;
+	}
+	__monc_close_slot(monc, i);
+	if (monc->state != MONC_S_HUNTING)
+		return;
+	if (!__monc_open_one(monc))
+		return;
+	/* nothing left this round: the tick opens the next */
+	__monc_schedule_tick(monc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Incoming messages                                                    */
+
+static void __monc_check_mounted(struct monc_client *monc)
+{
+	if (!monc->mounted && monc->authenticated && monc->have_fsid &&
+	    monc->got_osdmap) {
+		monc->mounted = true;
+		monc->mount_ms = jiffies_to_msecs(jiffies - monc->open_time);
+		pr_debug("mounted in %u ms\n", monc->mount_ms);
+		__monc_wake_mount(monc);
+	}
+}
+
+static void __monc_handle_auth_reply(struct monc_client *monc, int i,
+				     struct monc_msg *msg)
+{
+	struct monc_auth_reply_fields r;
+	int ret;
+
+	if (monc_decode_auth_reply(msg->front, msg->front_len, &r)) {
+		pr_warn_ratelimited("mon %pISpc: malformed auth reply (%u bytes)\n",
+				    &monc->slot[i].addr.ss, msg->front_len);
+		__monc_slot_failed(monc, i, -EBADMSG);
+		return;
+	}
+	if (monc->state == MONC_S_HUNTING) {
+		if (monc->auth_owner >= 0 && monc->auth_owner != i) {
+			pr_debug("late auth reply from a losing candidate\n");
+			return;
+		}
+		if (monc->auth_owner < 0) {
+			/*
+			 * The first candidate to answer carries the auth
+			 * exchange (struct monc_auth holds one exchange);
+			 * the others are closed now.
+			 */
+			monc->auth_owner = i;
+			__monc_close_all(monc, i);
+		}
+	}
+	if (r.result < 0) {
+		int err = r.result < -MAX_ERRNO ? -EACCES : r.result;
+
+		pr_err_ratelimited("mon %pISpc refused auth: %d %*pE\n",
+				   &monc->slot[i].addr.ss, err,
+				   (int)min_t(u32, r.msg_len, 256), r.msg);
+		if (!monc->mounted) {
+			__monc_mount_failed(monc, err);
+			return;
+		}
+		__monc_slot_failed(monc, i, err);
+		return;
+	}
+	ret = monc_auth_handle_reply(monc->auth, r.protocol, r.result,
+				     r.global_id, r.payload, r.payload_len);
+	if (ret == MONC_AUTH_AGAIN) {
+		if (__monc_send_auth(monc, i, false))
+			__monc_slot_failed(monc, i, -ENOMEM);
+		return;
+	}
+	if (ret < 0) {
+		pr_err_ratelimited("mon %pISpc: auth failed: %d\n",
+				   &monc->slot[i].addr.ss, ret);
+		if (ret == -EACCES && !monc->mounted) {
+			__monc_mount_failed(monc, ret);
+			return;
+		}
+		__monc_slot_failed(monc, i, ret);
+		return;
+	}
+	/* MONC_AUTH_DONE */
+	if (monc->state == MONC_S_HUNTING) {
+		__monc_session_won(monc, i);
+		return;
+	}
+	monc->global_id = monc_auth_global_id(monc->auth);
+	pr_debug("auth renewed, global id %llu\n", monc->global_id);
+}
+
+/* Install a monmap; true (and its epoch in *@epoch) if it was installed. */
+static bool __monc_handle_monmap(struct monc_client *monc, int i,
+				 struct monc_msg *msg, u32 *epoch)
+{
+	const void *p = msg->front, *end = p + msg->front_len;
+	struct monc_monmap *map;
+	const char *blob;
+	u32 blen;
+	bool first;
+	int ret;
+
+	if (monc_dec_str(&p, end, &blob, &blen)) {
+		pr_warn_ratelimited("mon %pISpc: malformed monmap message\n",
+				    &monc->slot[i].addr.ss);
+		return false;
+	}
+	ret = monc_monmap_decode(blob, blen, &map);
+	if (ret) {
+		pr_warn_ratelimited("mon %pISpc: bad monmap: %d\n",
+				    &monc->slot[i].addr.ss, ret);
+		return false;
+	}
+	if (monc->have_fsid && !uuid_equal(&map->fsid, &monc->fsid)) {
+		pr_err_ratelimited("mon %pISpc: monmap fsid %pUb is not the cluster's %pUb\n",
+				   &monc->slot[i].addr.ss, &map->fsid,
+				   &monc->fsid);
+		kfree(map);
+		return false;
+	}
+	if (monc->have_fsid && map->epoch <= monc->monmap->epoch) {
+		/* a monitor sends the map twice when a session starts */
+		pr_debug("monmap e%u not newer than ours e%u\n", map->epoch,
+			 monc->monmap->epoch);
+		kfree(map);
+		return false;
+	}
+	first = !monc->have_fsid;
+	kfree(monc->monmap);
+	monc->monmap = map;
+	monc->fsid = map->fsid;
+	monc->have_fsid = true;
+	pr_debug("monmap e%u, %u monitors\n", map->epoch, map->num_mon);
+
+	/* got_map bookkeeping for the monmap, as for any map */
+	monc->subs[MONC_MAP_MONMAP].have = map->epoch;
+	if (monc->subs[MONC_MAP_MONMAP].want) {
+		if (monc->subs[MONC_MAP_MONMAP].flags & MONC_SUB_ONETIME)
+			monc->subs[MONC_MAP_MONMAP].want = false;
+		else
+			monc->subs[MONC_MAP_MONMAP].start = map->epoch + 1;
+	}
+	if (first)
+		__monc_send_pending(monc);
+	__monc_check_mounted(monc);
+	*epoch = map->epoch;
+
+	/* our monitor left the cluster: find one that is in it */
+	if (monc->state == MONC_S_OPEN && i == monc->cur &&
+	    !monc_monmap_contains(map, &monc->slot[i].addr.ss)) {
+		pr_info_ratelimited("mon %pISpc is not in monmap e%u, hunting\n",
+				    &monc->slot[i].addr.ss, map->epoch);
+		__monc_close_slot(monc, i);
+		__monc_start_hunt(monc, -1);
+	}
+	return true;
+}
+
+static void __monc_handle_subscribe_ack(struct monc_client *monc, int i,
+					struct monc_msg *msg)
+{
+	u32 interval;
+	uuid_t fsid;
+
+	if (monc_decode_subscribe_ack(msg->front, msg->front_len, &interval,
+				      &fsid)) {
+		pr_warn_ratelimited("mon %pISpc: malformed subscribe ack\n",
+				    &monc->slot[i].addr.ss);
+		return;
+	}
+	if (monc->have_fsid && !uuid_equal(&fsid, &monc->fsid)) {
+		pr_warn_ratelimited("mon %pISpc: subscribe ack for fsid %pUb\n",
+				    &monc->slot[i].addr.ss, &fsid);
+		return;
+	}
+	interval = clamp_t(u32, interval, 2, 86400 * 7);
+	if (monc->sub_renew_sent) {
+		monc->sub_renew_after = monc->sub_renew_sent +
+			(unsigned long)(interval / 2) * HZ;
+		if (!monc->sub_renew_after)
+			monc->sub_renew_after = 1;
+	}
+	pr_debug("subscribe ack, renew in %u s\n", interval / 2);
+}
+
+/* Take request @tid of @type out of the tree; NULL if unknown. */
+static struct monc_request *__monc_take_request(struct monc_client *monc,
+						u64 tid,
+						enum monc_req_type type)
+{
+	struct monc_request *req;
+
+	if (!tid || tid > U32_MAX)
+		return NULL;
+	req = xa_load(&monc->reqs, tid);
+	if (!req || req->type != type)
+		return NULL;
+	xa_erase(&monc->reqs, tid);
+	return req;
+}
+
+static struct monc_request *
+__monc_handle_statfs_reply(struct monc_client *monc, struct monc_msg *msg)
+{
+	struct monc_request *req;
+	struct monc_statfs st;
+	u64 tid = le64_to_cpu(msg->hdr.tid), version;
+	uuid_t fsid;
+
+	if (monc_decode_statfs_reply(msg->front, msg->front_len, &fsid,
+				     &version, &st)) {
+		pr_warn_ratelimited("malformed statfs reply (%u bytes)\n",
+				    msg->front_len);
+		return NULL;
+	}
+	if (!monc->have_fsid || !uuid_equal(&fsid, &monc->fsid)) {
+		pr_warn_ratelimited("statfs reply for fsid %pUb\n", &fsid);
+		return NULL;
+	}
+	req = __monc_take_request(monc, tid, MONC_REQ_STATFS);
+	if (!req) {
+		pr_debug("statfs reply for unknown tid %llu\n", tid);
+		return NULL;
+	}
+	req->st = st;
+	return req;
+}
+
+static struct monc_request *
+__monc_handle_version_reply(struct monc_client *monc, struct monc_msg *msg)
+{
+	struct monc_request *req;
+	u64 handle, newest, oldest;
+
+	if (monc_decode_version_reply(msg->front, msg->front_len, &handle,
+				      &newest, &oldest)) {
+		pr_warn_ratelimited("malformed get_version reply (%u bytes)\n",
+				    msg->front_len);
+		return NULL;
+	}
+	req = __monc_take_request(monc, handle, MONC_REQ_VERSION);
+	if (!req) {
+		pr_debug("get_version reply for unknown handle %llu\n", handle);
+		return NULL;
+	}
+	req->newest = newest;
+	req->oldest = oldest;
+	return req;
+}
+
+/* A map for a handler: the fsid at its start must be ours. */
+static bool __monc_map_fsid_ok(struct monc_client *monc, struct monc_msg *msg)
+{
+	const void *p = msg->front, *end = p + msg->front_len;
+	uuid_t fsid;
+
+	if (monc_dec_fsid(&p, end, &fsid))
+		return false;
+	return monc->have_fsid && uuid_equal(&fsid, &monc->fsid);
+}
+
+static void monc_rename_debugfs(struct monc_client *monc);
+
+static void monc_dispatch(void *priv, struct monc_conn *con,
+			  struct monc_msg *msg)
+{
+	struct monc_client *monc = priv;
+	struct monc_request *req = NULL;
+	int type = le16_to_cpu(msg->hdr.type);
+	bool call_osd = false, call_mds = false, named = false;
+	bool new_monmap = false;
+	u32 monmap_epoch = 0;
+	int i;
+
+	mutex_lock(&monc->mutex);
+	i = __monc_find_slot(monc, con);
+	if (monc->stopped || i < 0) {
+		pr_debug("drop type %d from a closed connection\n", type);
+		goto out;
+	}
+	switch (type) {
+	case MONC_MSG_AUTH_REPLY:
+		__monc_handle_auth_reply(monc, i, msg);
+		break;
+	case MONC_MSG_MON_MAP:
+		if (i != monc->cur)
+			break;
+		new_monmap = __monc_handle_monmap(monc, i, msg,
+						  &monmap_epoch);
+		break;
+	case MONC_MSG_MON_SUBSCRIBE_ACK:
+		if (i == monc->cur)
+			__monc_handle_subscribe_ack(monc, i, msg);
+		break;
+	case MONC_MSG_STATFS_REPLY:
+		if (i == monc->cur)
+			req = __monc_handle_statfs_reply(monc, msg);
+		break;
+	case MONC_MSG_MON_GET_VERSION_REPLY:
+		if (i == monc->cur)
+			req = __monc_handle_version_reply(monc, msg);
+		break;
+	case MONC_MSG_OSD_MAP:
+		if (i != monc->cur)
+			break;
+		call_osd = __monc_map_fsid_ok(monc, msg);
+		if (!call_osd)
+			pr_warn_ratelimited("osdmap of another cluster dropped\n");
+		break;
+	case MONC_MSG_MDS_MAP:
+		if (i != monc->cur || !monc->handlers.mdsmap)
+			break;
+		call_mds = __monc_map_fsid_ok(monc, msg);
+		if (!call_mds)
+			pr_warn_ratelimited("mdsmap of another cluster dropped\n");
+		break;
+	default:
+		pr_warn_ratelimited("mon %pISpc: unknown message type %d dropped\n",
+				    &monc->slot[i].addr.ss, type);
+		break;
+	}
+	mutex_unlock(&monc->mutex);
+
+	if (req)
+		monc_req_finish(req, 0);
+
+	if (new_monmap || call_osd || call_mds) {
+		mutex_lock(&monc->handler_mutex);
+		if (new_monmap && monc->handlers.monmap_changed)
+			monc->handlers.monmap_changed(monc, monc->priv,
+						      monmap_epoch);
+		if (call_osd)
+			monc->handlers.osdmap(monc, monc->priv, msg->front,
+					      msg->front_len);
+		if (call_mds)
+			monc->handlers.mdsmap(monc, monc->priv, msg->front,
+					      msg->front_len);
+		mutex_unlock(&monc->handler_mutex);
+	}
+	if (call_osd) {
+		mutex_lock(&monc->mutex);
+		if (!monc->got_osdmap) {
+			monc->got_osdmap = true;
+			__monc_check_mounted(monc);
+		}
+		named = monc->mounted && !monc->debugfs_named && !monc->stopped;
+		mutex_unlock(&monc->mutex);
+	}
+	if (named)
+		monc_rename_debugfs(monc);
+	monc_msg_put(msg);
+	return;
+
+out:
+	mutex_unlock(&monc->mutex);
+	monc_msg_put(msg);
+}
+
+static void monc_fault(void *priv, struct monc_conn *con, int err)
+{
+	struct monc_client *monc = priv;
+	int i;
+
+	mutex_lock(&monc->mutex);
+	i = __monc_find_slot(monc, con);
+	if (!monc->stopped && i >= 0)
+		__monc_slot_failed(monc, i, err);
+	mutex_unlock(&monc->mutex);
+}
+
+/* Runs under the connection lock: pools only, never the session mutex. */
+static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
+				       const struct monc_msg_header *hdr,
+				       int *skip)
+{
+	struct monc_client *monc = priv;
+	int type = le16_to_cpu(hdr->type);
+	u32 front_len = le32_to_cpu(hdr->front_len);
+	struct monc_msgpool *pool = NULL;
+	struct monc_msg *m;
+
+	*skip = 0;
+	if (le32_to_cpu(hdr->middle_len) || le32_to_cpu(hdr->data_len)) {
+		pr_warn_ratelimited("message type %d with middle or data skipped\n",
+				    type);
+		*skip = 1;
+		return NULL;
+	}
+	switch (type) {
+	case MONC_MSG_AUTH_REPLY:
+		pool = &monc->pools[MONC_POOL_AUTH_REPLY];
+		break;
+	case MONC_MSG_MON_SUBSCRIBE_ACK:
+		pool = &monc->pools[MONC_POOL_SUBSCRIBE_ACK];
+		break;
+	case MONC_MSG_STATFS_REPLY:
+		pool = &monc->pools[MONC_POOL_STATFS_REPLY];
+		break;
+	case MONC_MSG_MON_GET_VERSION_REPLY:
+		pool = &monc->pools[MONC_POOL_VERSION_REPLY];
+		break;
+	case MONC_MSG_MON_MAP:
+	case MONC_MSG_OSD_MAP:
+	case MONC_MSG_MDS_MAP:
+		if (front_len > MONC_MAP_FRONT_MAX) {
+			pr_warn_ratelimited("map type %d of %u bytes skipped\n",
+					    type, front_len);
+			*skip = 1;
+			return NULL;
+		}
+		m = monc_msg_new(type, front_len, GFP_NOFS);
+		if (!m)
+			*skip = 1;	/* the renewal asks again */
+		return m;
+	default:
+		pr_warn_ratelimited("unknown message type %d (%u bytes) skipped\n",
+				    type, front_len);
+		*skip = 1;
+		return NULL;
+	}
+	if (front_len > pool->front_max) {
+		pr_warn_ratelimited("message type %d too long (%u bytes), skipped\n",
+				    type, front_len);
+		*skip = 1;
+		return NULL;
+	}
+	m = monc_msgpool_get(pool, front_len, GFP_NOFS);
+	if (!m)
+		*skip = 1;
+	return m;
+}
+
+static const struct monc_conn_ops monc_conn_ops = {
+	.dispatch = monc_dispatch,
+	.fault = monc_fault,
+	.alloc_msg = monc_alloc_msg,
+};
+
+/* ------------------------------------------------------------------ */
+/* The tick                                                             */
+
+static void __monc_tick(struct monc_client *monc)
+{
+	struct monc_slot *s;
+	unsigned long ack;
+
+	switch (monc->state) {
+	case MONC_S_HUNTING:
+		if (time_before(jiffies, monc->next_round))
+			break;
+		monc->hunt_mult = min(monc->hunt_mult * monc->opts.hunt_backoff,
+				      monc->opts.hunt_max_mult);
+		__monc_open_round(monc);
+		break;
+	case MONC_S_OPEN:
+		s = &monc->slot[monc->cur];
+		ack = monc->transport->last_keepalive_ack(s->con);
+		if (ack && time_after(jiffies, ack + monc->ka_timeout)) {
+			pr_info_ratelimited("mon %pISpc: no keepalive ack for %u ms\n",
+					    &s->addr.ss,
+					    jiffies_to_msecs(jiffies - ack));
+			monc->stat_ka_timeouts++;
+			__monc_slot_failed(monc, monc->cur, -ETIMEDOUT);
+			break;
+		}
+		monc->transport->keepalive(s->con);
+		/* healthy for a keepalive timeout: un-backoff */
+		if (monc->hunt_mult > 1 &&
+		    time_after(jiffies, monc->session_since + monc->ka_timeout))
+			monc->hunt_mult = 1;
+		if (monc_auth_need_renew(monc->auth) &&
+		    __monc_send_auth(monc, monc->cur, false))
+			pr_warn_ratelimited("cannot send auth renewal\n");
+		if (monc->sub_renew_after && __monc_any_want(monc) &&
+		    !(monc->transport->peer_features(s->con) &
+		      MONC_FEATURE_MON_STATEFUL_SUB) &&
+		    time_after_eq(jiffies, monc->sub_renew_after))
+			__monc_send_subscribe(monc);
+		__monc_send_pending(monc);
+		break;
+	default:
+		break;
+	}
+}
+
+static void monc_tick_work(struct work_struct *work)
+{
+	struct monc_client *monc = container_of(to_delayed_work(work),
+						struct monc_client, tick);
+
+	atomic_inc(&monc->stat_tick_runs);
+	mutex_lock(&monc->mutex);
+	if (!monc->stopped) {
+		__monc_tick(monc);
+		__monc_schedule_tick(monc);
+	}
+	mutex_unlock(&monc->mutex);
+}
+
+/* ------------------------------------------------------------------ */
+/* debugfs (the files live in debugfs.c)                                */
+
+/*
+ * Name the client's directory <fsid>.client<global_id> once mounted. Runs
+ * in a dispatch callback, so monc_stop() (which flushes callbacks before it
+ * removes the directory) cannot remove it underneath.
+ */
+static void monc_rename_debugfs(struct monc_client *monc)
+{
+	struct dentry *dir;
+	char name[64];
+
+	mutex_lock(&monc->mutex);
+	snprintf(name, sizeof(name), "%pU.client%llu", &monc->fsid,
+		 monc->global_id);
+	monc->debugfs_named = true;
+	dir = monc->stopped ? NULL : monc->debugfs_dir;
+	mutex_unlock(&monc->mutex);
+	if (dir)
+		monc_debugfs_rename(dir, name);
+}
+
+/**
+ * monc_show_session - print the session for debugfs
+ * @monc: the client
+ * @s: the seq_file
+ */
+void monc_show_session(struct monc_client *monc, struct seq_file *s)
+{
+	struct monc_slot *sl;
+	int i;
+
+	mutex_lock(&monc->mutex);
+	seq_printf(s, "state: %s%s\n", monc_state_names[monc->state],
+		   monc->stopped ? " (stopped)" : "");
+	if (monc->cur >= 0) {
+		sl = &monc->slot[monc->cur];
+		seq_printf(s, "mon: %pISpc\n", &sl->addr.ss);
+		seq_printf(s, "features: 0x%llx\n",
+			   monc->transport->peer_features(sl->con));
+		seq_printf(s, "session_age_ms: %u\n",
+			   jiffies_to_msecs(jiffies - monc->session_since));
+	} else {
+		seq_puts(s, "mon: none\n");
+	}
+	seq_printf(s, "hunting: %s\n",
+		   monc->state == MONC_S_HUNTING ? "yes" : "no");
+	for (i = 0; i < MONC_MAX_MONS; i++) {
+		sl = &monc->slot[i];
+		if (sl->con && i != monc->cur)
+			seq_printf(s, "candidate: %pISpc age_ms %u\n",
+				   &sl->addr.ss,
+				   jiffies_to_msecs(jiffies - sl->opened));
+	}
+	seq_printf(s, "mounted: %s\n", monc->mounted ? "yes" : "no");
+	if (monc->mounted)
+		seq_printf(s, "mount_ms: %u\n", monc->mount_ms);
+	if (monc->mount_err)
+		seq_printf(s, "mount_error: %d\n", monc->mount_err);
+	seq_printf(s, "global_id: %llu\n", monc->global_id);
+	if (monc->have_fsid)
+		seq_printf(s, "fsid: %pU\n", &monc->fsid);
+	for (i = 0; i < MONC_MAP_COUNT; i++) {
+		struct monc_sub *sub = &monc->subs[i];
+
+		seq_printf(s, "sub %s: have %u want %s start %llu%s\n",
+			   monc_map_names[i], sub->have,
+			   sub->want ? "yes" : "no", sub->start,
+			   sub->flags & MONC_SUB_ONETIME ? " onetime" : "");
+	}
+	if (monc->sub_renew_after)
+		seq_printf(s, "sub_renew_in_ms: %d\n",
+			   jiffies_to_msecs(monc->sub_renew_after - jiffies));
+	seq_printf(s, "hunts: %llu\nhunt_rounds: %llu\nfaults: %llu\n",
+		   monc->stat_hunts, monc->stat_rounds, monc->stat_faults);
+	seq_printf(s, "keepalive_timeouts: %llu\n", monc->stat_ka_timeouts);
+	seq_printf(s, "hunt_mult: %u\n", monc->hunt_mult);
+	seq_printf(s, "last_failover_ms: %u\n", monc->last_failover_ms);
+	seq_printf(s, "hunt_parallel: %u\n", monc->opts.hunt_parallel);
+	seq_puts(s, "auth:\n");
+	monc_auth_show(monc->auth, s);
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_show_session);
+
+/**
+ * monc_show_requests - print the pending requests for debugfs
+ * @monc: the client
+ * @s: the seq_file
+ */
+void monc_show_requests(struct monc_client *monc, struct seq_file *s)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	mutex_lock(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req) {
+		seq_printf(s, "%u %s", req->tid,
+			   req->type == MONC_REQ_STATFS ? "statfs" :
+			   "get_version");
+		if (req->type == MONC_REQ_STATFS && req->pool != MONC_NO_POOL)
+			seq_printf(s, " pool %lld", req->pool);
+		if (req->type == MONC_REQ_VERSION)
+			seq_printf(s, " %s", req->what);
+		seq_printf(s, " age_ms %u%s\n",
+			   jiffies_to_msecs(jiffies - req->started),
+			   req->sent_gen == monc->session_gen &&
+			   monc->state == MONC_S_OPEN ? " sent" : " queued");
+	}
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_show_requests);
+
+/**
+ * monc_show_monmap - print the monmap for debugfs
+ * @monc: the client
+ * @s: the seq_file
+ */
+void monc_show_monmap(struct monc_client *monc, struct seq_file *s)
+{
+	struct monc_monmap *map;
+	u32 i;
+
+	mutex_lock(&monc->mutex);
+	map = monc->monmap;
+	seq_printf(s, "epoch %u\n", map->epoch);
+	if (monc->have_fsid)
+		seq_printf(s, "fsid %pU\n", &map->fsid);
+	else
+		seq_puts(s, "fsid unknown\n");
+	for (i = 0; i < map->num_mon; i++)
+		seq_printf(s, "mon%u %s %pISpc\n", map->mon[i].rank,
+			   map->mon[i].name[0] ? map->mon[i].name : "-",
+			   &map->mon[i].addr.ss);
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_show_monmap);
+
+/* ------------------------------------------------------------------ */
+/* Create, open, wait, stop, destroy                                    */
+
+static bool monc_addr_ok(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+	switch (ss->ss_family) {
+	case AF_INET:
+		return in->sin_port != 0;
+	case AF_INET6:
+		return in6->sin6_port != 0;
+	default:
+		return false;
+	}
+}
+
+#define MONC_MAX_TIMEOUT_MS	(3600U * 1000)
+
+static int monc_check_options(const struct monc_options *in,
+			      const struct monc_handlers *handlers,
+			      struct monc_options *o)
+{
+	unsigned int i;
+
+	if (!in || !handlers || !handlers->osdmap)
+		return -EINVAL;
+	*o = *in;
+	if (o->num_mon < 1 || o->num_mon > MONC_MAX_MONS)
+		return -EINVAL;
+	for (i = 0; i < o->num_mon; i++)
+		if (!monc_addr_ok(&o->mon_addr[i]))
+			return -EINVAL;
+	if (o->name && (!o->name[0] ||
+			strnlen(o->name, MONC_MAX_NAME_LEN + 1) >
+			MONC_MAX_NAME_LEN))
+		return -EINVAL;
+	if (!o->auth_methods)
+		o->auth_methods = BIT(MONC_AUTH_NONE);
+	if (o->auth_methods & ~(BIT(MONC_AUTH_NONE) | BIT(MONC_AUTH_CEPHX)))
+		return -EINVAL;
+	if ((o->auth_methods & BIT(MONC_AUTH_CEPHX)) &&
+	    (!o->secret || o->secret_len != MONC_SECRET_LEN))
+		return -EINVAL;
+	if (!o->mount_timeout_ms)
+		o->mount_timeout_ms = MONC_DEFAULT_MOUNT_TIMEOUT_MS;
+	if (!o->keepalive_interval_ms)
+		o->keepalive_interval_ms = MONC_DEFAULT_KEEPALIVE_INTERVAL_MS;
+	if (!o->keepalive_timeout_ms)
+		o->keepalive_timeout_ms = max_t(unsigned int,
+						MONC_DEFAULT_KEEPALIVE_TIMEOUT_MS,
+						o->keepalive_interval_ms * 2);
+	if (!o->hunt_interval_ms)
+		o->hunt_interval_ms = MONC_DEFAULT_HUNT_INTERVAL_MS;
+	if (!o->hunt_backoff)
+		o->hunt_backoff = MONC_DEFAULT_HUNT_BACKOFF;
+	if (!o->hunt_max_mult)
+		o->hunt_max_mult = MONC_DEFAULT_HUNT_MAX_MULT;
+	if (!o->hunt_parallel)
+		o->hunt_parallel = MONC_DEFAULT_HUNT_PARALLEL;
+	if (o->mount_timeout_ms > MONC_MAX_TIMEOUT_MS ||
+	    o->keepalive_interval_ms > MONC_MAX_TIMEOUT_MS ||
+	    o->keepalive_timeout_ms > MONC_MAX_TIMEOUT_MS ||
+	    o->hunt_interval_ms > MONC_MAX_TIMEOUT_MS)
+		return -EINVAL;
+	if (o->keepalive_timeout_ms <= o->keepalive_interval_ms)
+		return -EINVAL;
+	if (o->hunt_backoff > 16 || o->hunt_max_mult > 1000 ||
+	    o->hunt_parallel > MONC_MAX_MONS)
+		return -EINVAL;
+	return 0;
+}
+
+static const u32 monc_pool_types[MONC_POOL_COUNT] = {
+	[MONC_POOL_AUTH_REPLY] = MONC_MSG_AUTH_REPLY,
+	[MONC_POOL_SUBSCRIBE_ACK] = MONC_MSG_MON_SUBSCRIBE_ACK,
+	[MONC_POOL_STATFS_REPLY] = MONC_MSG_STATFS_REPLY,
+	[MONC_POOL_VERSION_REPLY] = MONC_MSG_MON_GET_VERSION_REPLY,
+};
+
+static const u32 monc_pool_front[MONC_POOL_COUNT] = {
+	[MONC_POOL_AUTH_REPLY] = MONC_AUTH_REPLY_MAX,
+	[MONC_POOL_SUBSCRIBE_ACK] = 64,
+	[MONC_POOL_STATFS_REPLY] = 64,
+	[MONC_POOL_VERSION_REPLY] = 64,
+};
+
+static void monc_free(struct monc_client *monc)
+{
+	int i;
+
+	for (i = 0; i < MONC_POOL_COUNT; i++)
+		if (monc->pools_ready[i])
+			monc_msgpool_destroy(&monc->pools[i]);
+	if (monc->m_auth)
+		monc_msg_put(monc->m_auth);
+	if (monc->m_subscribe)
+		monc_msg_put(monc->m_subscribe);
+	if (!IS_ERR_OR_NULL(monc->auth))
+		monc_auth_destroy(monc->auth);
+	kfree(monc->monmap);
+	xa_destroy(&monc->reqs);
+	mutex_destroy(&monc->handler_mutex);
+	mutex_destroy(&monc->mutex);
+	kfree(monc);
+}
+
+/**
+ * monc_create_with_transport - create a client over a given transport
+ * @opts: options, checked and copied
+ * @handlers: map handlers (copied); @handlers->osdmap is required
+ * @priv: passed to the handlers
+ * @transport: how to reach monitors (a KUnit fake, or monc_tcp_transport)
+ *
+ * Return: the client, or ERR_PTR(-EINVAL) for bad options, or
+ * ERR_PTR(-ENOMEM).
+ */
+VISIBLE_IF_KUNIT struct monc_client *
+monc_create_with_transport(const struct monc_options *opts,
+			   const struct monc_handlers *handlers, void *priv,
+			   const struct monc_transport *transport)
+{
+	struct monc_client *monc;
+	char dname[32];
+	int ret = -ENOMEM;
+	int i;
+
+	monc = monc_kzalloc(sizeof(*monc), GFP_KERNEL);
+	if (!monc)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&monc->mutex);
+	mutex_init(&monc->handler_mutex);
+	xa_init_flags(&monc->reqs, XA_FLAGS_ALLOC1);
+	init_waitqueue_head(&monc->mount_wq);
+	INIT_DELAYED_WORK(&monc->tick, monc_tick_work);
+	monc->cur = -1;
+	monc->auth_owner = -1;
+	monc->hunt_mult = 1;
+	monc->transport = transport;
+	monc->priv = priv;
+
+	ret = monc_check_options(opts, handlers, &monc->opts);
+	if (ret)
+		goto err_free;
+	monc->handlers = *handlers;
+	strscpy(monc->name, monc->opts.name ? monc->opts.name : "admin",
+		sizeof(monc->name));
+	monc->opts.name = monc->name;
+	monc->opts.secret = NULL;	/* auth keeps its own copy */
+	strscpy(monc->hostname, utsname()->nodename, sizeof(monc->hostname));
+	monc->mount_timeout = msecs_to_jiffies(monc->opts.mount_timeout_ms);
+	monc->ka_interval = msecs_to_jiffies(monc->opts.keepalive_interval_ms);
+	monc->ka_timeout = msecs_to_jiffies(monc->opts.keepalive_timeout_ms);
+	monc->hunt_interval = msecs_to_jiffies(monc->opts.hunt_interval_ms);
+
+	ret = -ENOMEM;
+	monc->monmap = monc_monmap_from_addrs(monc->opts.mon_addr,
+					      monc->opts.num_mon, GFP_KERNEL);
+	if (IS_ERR_OR_NULL(monc->monmap)) {
+		ret = monc->monmap ? PTR_ERR(monc->monmap) : -ENOMEM;
+		monc->monmap = NULL;
+		goto err_free;
+	}
+	monc->auth = monc_auth_create(monc->opts.auth_methods, monc->name,
+				      opts->secret, opts->secret_len);
+	if (IS_ERR_OR_NULL(monc->auth)) {
+		ret = monc->auth ? PTR_ERR(monc->auth) : -ENOMEM;
+		monc->auth = NULL;
+		goto err_free;
+	}
+	for (i = 0; i < MONC_POOL_COUNT; i++) {
+		ret = monc_msgpool_init(&monc->pools[i], monc_pool_types[i],
+					monc_pool_front[i], MONC_POOL_SIZE);
+		if (ret)
+			goto err_free;
+		monc->pools_ready[i] = true;
+	}
+	ret = -ENOMEM;
+	monc->m_auth = monc_msg_new(MONC_MSG_AUTH, MONC_AUTH_FRONT_MAX,
+				    GFP_KERNEL);
+	if (!monc->m_auth)
+		goto err_free;
+	monc->m_subscribe = monc_msg_new(MONC_MSG_MON_SUBSCRIBE,
+					 MONC_SUBSCRIBE_FRONT_MAX, GFP_KERNEL);
+	if (!monc->m_subscribe)
+		goto err_free;
+
+	/* monmap continuous, osdmap once (until the client asks more) */
+	monc->subs[MONC_MAP_MONMAP].want = true;
+	monc->subs[MONC_MAP_OSDMAP].want = true;
+	monc->subs[MONC_MAP_OSDMAP].flags = MONC_SUB_ONETIME;
+	monc->subs[MONC_MAP_MDSMAP].want = !!handlers->mdsmap;
+
+	snprintf(dname, sizeof(dname), "unmounted.%d",
+		 atomic_inc_return(&monc_instances));
+	monc->debugfs_dir = monc_debugfs_add(monc, dname);
+	return monc;
+
+err_free:
+	monc_free(monc);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_create_with_transport);
+
+/**
+ * monc_create - create a monitor client
+ * @opts: how to reach and talk to the monitors; copied
+ * @handlers: the map handlers; copied. @handlers->osdmap is required
+ * @priv: passed back to the handlers
+ *
+ * Checks the options (1 to %MONC_MAX_MONS AF_INET or AF_INET6 addresses
+ * with a port, a sane name, known auth methods with a secret for cephx,
+ * a keepalive timeout longer than its interval...), allocates the client,
+ * its reply pools and the messages it resends, and builds the initial
+ * monmap from the addresses. Nothing is sent until monc_open_session().
+ *
+ * Return: the client, ERR_PTR(-EINVAL) for bad options or
+ * ERR_PTR(-ENOMEM).
+ */
+struct monc_client *monc_create(const struct monc_options *opts,
+				const struct monc_handlers *handlers,
+				void *priv)
+{
+	return monc_create_with_transport(opts, handlers, priv,
+					  &monc_tcp_transport);
+}
+EXPORT_SYMBOL_GPL(monc_create);
+
+/**
+ * monc_open_session - start hunting for a monitor
+ * @monc: the client
+ *
+ * Connects to hunt_parallel monitors at once and sends each an auth
+ * hello; the first to authenticate becomes the session. Does not wait: see
+ * monc_wait_mount().
+ *
+ * Return: 0, -ESHUTDOWN after monc_stop(), -EBUSY if already open, or
+ * -ENOTCONN if no connection could be started.
+ */
+int monc_open_session(struct monc_client *monc)
+{
+	int ret = 0;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+	} else if (monc->state != MONC_S_IDLE || monc->mount_err) {
+		ret = -EBUSY;
+	} else {
+		monc->open_time = jiffies;
+		__monc_start_hunt(monc, -1);
+		if (!__monc_inflight(monc)) {
+			pr_debug("no monitor could be opened yet\n");
+			ret = monc->state == MONC_S_HUNTING ? 0 : -ENOTCONN;
+		}
+	}
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_open_session);
+
+/**
+ * monc_wait_mount - wait until the session is mounted
+ * @monc: the client
+ *
+ * Mounted means authenticated, with the cluster's monmap (so the fsid is
+ * known) and the first osdmap delivered to the osdmap handler, as libceph
+ * waits for have_fsid and an osdmap. The mdsmap is never waited for: a
+ * monitor says nothing on the mdsmap when no filesystem exists.
+ *
+ * The wait is interruptible and bounded by the mount timeout.
+ *
+ * Return: 0; the monitor's error (its message is logged) if auth was
+ * refused; -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN if stopped.
+ */
+int monc_wait_mount(struct monc_client *monc)
+{
+	long ret;
+
+	ret = wait_event_interruptible_timeout(monc->mount_wq,
+					       READ_ONCE(monc->mounted) ||
+					       READ_ONCE(monc->mount_err) ||
+					       READ_ONCE(monc->stopped),
+					       monc->mount_timeout);
+	mutex_lock(&monc->mutex);
+	if (monc->mount_err)
+		ret = monc->mount_err;
+	else if (monc->mounted)
+		ret = 0;
+	else if (monc->stopped)
+		ret = -ESHUTDOWN;
+	else if (ret < 0)
+		ret = -EINTR;
+	else
+		ret = -ETIMEDOUT;
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_wait_mount);
+
+/**
+ * monc_stop - close the session and fail pending requests
+ * @monc: the client
+ *
+ * Safe at any point: while hunting, mid-handshake, with requests pending.
+ * Pending requests complete with -ESHUTDOWN. After it returns no work of
+ * this client is queued or running and no handler is called any more. Must
+ * not be called from a handler.
+ */
+void monc_stop(struct monc_client *monc)
+{
+	struct monc_request *req, *tmp;
+	unsigned long idx;
+	LIST_HEAD(reqs);
+	struct dentry *dir;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		mutex_unlock(&monc->mutex);
+		return;
+	}
+	monc->stopped = true;
+	__monc_close_all(monc, -1);
+	monc->state = MONC_S_IDLE;
+	xa_for_each(&monc->reqs, idx, req) {
+		xa_erase(&monc->reqs, idx);
+		list_add_tail(&req->list, &reqs);
+	}
+	__monc_wake_mount(monc);
+	dir = monc->debugfs_dir;
+	monc->debugfs_dir = NULL;
+	mutex_unlock(&monc->mutex);
+
+	/* nothing requeues now: stopped is set and checked under the mutex */
+	cancel_delayed_work_sync(&monc->tick);
+	monc->transport->flush();
+	monc_debugfs_remove(dir);
+
+	list_for_each_entry_safe(req, tmp, &reqs, list) {
+		list_del_init(&req->list);
+		monc_req_finish(req, -ESHUTDOWN);
+	}
+}
+EXPORT_SYMBOL_GPL(monc_stop);
+
+/**
+ * monc_destroy - free a client
+ * @monc: the client, or NULL
+ *
+ * Stops it first if that was not done.
+ */
+void monc_destroy(struct monc_client *monc)
+{
+	if (!monc)
+		return;
+	monc_stop(monc);
+	monc_free(monc);
+}
+EXPORT_SYMBOL_GPL(monc_destroy);
+
+/* ------------------------------------------------------------------ */
+/* Maps                                                                 */
+
+/**
+ * monc_want_map - subscribe to a map
+ * @monc: the client
+ * @map: which map
+ * @epoch: the first epoch wanted
+ * @continuous: every new epoch (true) or one map only (false)
+ *
+ * Return: 0, -EINVAL for a bad map, -ESHUTDOWN if stopped.
+ */
+int monc_want_map(struct monc_client *monc, enum monc_map map, u32 epoch,
+		  bool continuous)
+{
+	struct monc_sub *sub;
+	u8 flags = continuous ? 0 : MONC_SUB_ONETIME;
+	int ret = 0;
+
+	if ((unsigned int)map >= MONC_MAP_COUNT)
+		return -EINVAL;
+	if (map == MONC_MAP_MDSMAP && !monc->handlers.mdsmap)
+		return -EINVAL;
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	sub = &monc->subs[map];
+	if (sub->want && sub->start == epoch && sub->flags == flags)
+		goto out;
+	sub->want = true;
+	sub->start = epoch;
+	sub->flags = flags;
+	ret = __monc_send_subscribe(monc);
+out:
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_want_map);
+
+/**
+ * monc_got_map - tell monc that a map of @epoch was handled
+ * @monc: the client
+ * @map: which map
+ * @epoch: its epoch
+ *
+ * A onetime subscription is then dropped; a continuous one moves on to
+ * @epoch + 1 for the next (re)subscription.
+ */
+void monc_got_map(struct monc_client *monc, enum monc_map map, u32 epoch)
+{
+	struct monc_sub *sub;
+
+	if ((unsigned int)map >= MONC_MAP_COUNT)
+		return;
+	mutex_lock(&monc->mutex);
+	sub = &monc->subs[map];
+	if (sub->want && epoch >= sub->start) {
+		if (sub->flags & MONC_SUB_ONETIME)
+			sub->want = false;
+		else
+			sub->start = (u64)epoch + 1;
+	}
+	if (epoch > sub->have)
+		sub->have = epoch;
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_GPL(monc_got_map);
+
+/**
+ * monc_request_next_osdmap - ask once for the osdmap after the one we have
+ * @monc: the client
+ *
+ * Return: 0 or -ESHUTDOWN.
+ */
+int monc_request_next_osdmap(struct monc_client *monc)
+{
+	struct monc_sub *sub;
+	int ret = 0;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	sub = &monc->subs[MONC_MAP_OSDMAP];
+	if (sub->want && (!(sub->flags & MONC_SUB_ONETIME) ||
+			  sub->start == (u64)sub->have + 1))
+		goto out;	/* continuous, or already asked */
+	sub->want = true;
+	sub->start = (u64)sub->have + 1;
+	sub->flags = MONC_SUB_ONETIME;
+	ret = __monc_send_subscribe(monc);
+out:
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_request_next_osdmap);
+
+/* ------------------------------------------------------------------ */
+/* Requests API                                                         */
+
+static struct monc_request *monc_req_alloc(enum monc_req_type type)
+{
+	struct monc_request *req;
+
+	req = monc_kzalloc(sizeof(*req), GFP_NOFS);
+	if (!req)
+		return NULL;
+	kref_init(&req->kref);
+	INIT_LIST_HEAD(&req->list);
+	init_completion(&req->done_cmpl);
+	req->type = type;
+	req->started = jiffies;
+	req->pool = MONC_NO_POOL;
+	return req;
+}
+
+/* Put @req in the tree (which takes a reference) and send it if we can. */
+static int monc_req_start(struct monc_client *monc, struct monc_request *req)
+{
+	u32 tid;
+	int ret;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	req->monc = monc;
+	kref_get(&req->kref);
+	ret = xa_alloc_cyclic(&monc->reqs, &tid, req, XA_LIMIT(1, U32_MAX),
+			      &monc->next_tid, GFP_NOFS);
+	if (ret < 0) {
+		kref_put(&req->kref, monc_req_release);
+		goto out;
+	}
+	ret = 0;
+	req->tid = tid;
+	if (__monc_send_request(monc, req))
+		pr_debug("tid %u queued (no memory to send now)\n", tid);
+out:
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+
+/* Wait for a synchronous request; cancel it safely on timeout or signal. */
+static int monc_req_wait(struct monc_client *monc, struct monc_request *req)
+{
+	long left;
+	int ret;
+
+	left = wait_for_completion_interruptible_timeout(&req->done_cmpl,
+							 monc->mount_timeout);
+	if (left > 0)
+		return req->result;
+	mutex_lock(&monc->mutex);
+	if (xa_load(&monc->reqs, req->tid) == req) {
+		xa_erase(&monc->reqs, req->tid);
+		mutex_unlock(&monc->mutex);
+		monc_req_finish(req, left ? -EINTR : -ETIMEDOUT);
+		return left ? -EINTR : -ETIMEDOUT;
+	}
+	mutex_unlock(&monc->mutex);
+	/* a reply or stop took it just now and is completing it */
+	wait_for_completion(&req->done_cmpl);
+	ret = req->result;
+	return ret;
+}
+
+static int monc_check_pool(s64 pool)
+{
+	return pool == MONC_NO_POOL || pool >= 0 ? 0 : -EINVAL;
+}
+
+/**
+ * monc_statfs - the cluster's (or a data pool's) usage
+ * @monc: the client
+ * @data_pool: a pool id, or %MONC_NO_POOL for the whole cluster
+ * @buf: the result
+ *
+ * Sleeps, interruptibly, at most the mount timeout. The request is queued
+ * until the session knows the cluster fsid and resent on every new session.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL or -ENOMEM.
+ */
+int monc_statfs(struct monc_client *monc, s64 data_pool,
+		struct monc_statfs *buf)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (monc_check_pool(data_pool) || !buf)
+		return -EINVAL;
+	req = monc_req_alloc(MONC_REQ_STATFS);
+	if (!req)
+		return -ENOMEM;
+	req->pool = data_pool;
+	ret = monc_req_start(monc, req);
+	if (!ret) {
+		ret = monc_req_wait(monc, req);
+		if (!ret)
+			*buf = req->st;
+	}
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_statfs);
+
+/**
+ * monc_statfs_async - statfs without waiting
+ * @monc: the client
+ * @data_pool: a pool id, or %MONC_NO_POOL
+ * @buf: filled in before @done is called with 0
+ * @done: called once, in process context, with 0 or a negative errno
+ *	(-ESHUTDOWN when the client is stopped first)
+ * @arg: passed to @done
+ *
+ * Return: 0 if @done will be called, else a negative errno.
+ */
+int monc_statfs_async(struct monc_client *monc, s64 data_pool,
+		      struct monc_statfs *buf, monc_done_t done, void *arg)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (monc_check_pool(data_pool) || !buf || !done)
+		return -EINVAL;
+	req = monc_req_alloc(MONC_REQ_STATFS);
+	if (!req)
+		return -ENOMEM;
+	req->pool = data_pool;
+	req->st_out = buf;
+	req->done = done;
+	req->arg = arg;
+	ret = monc_req_start(monc, req);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_statfs_async);
+
+static struct monc_request *monc_version_req(const char *what)
+{
+	struct monc_request *req;
+	size_t n;
+
+	if (!what)
+		return ERR_PTR(-EINVAL);
+	n = strnlen(what, MONC_VERSION_WHAT_MAX + 1);
+	if (!n || n > MONC_VERSION_WHAT_MAX)
+		return ERR_PTR(-EINVAL);
+	req = monc_req_alloc(MONC_REQ_VERSION);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	memcpy(req->what, what, n);
+	return req;
+}
+
+/**
+ * monc_get_version - newest and oldest version of a map on the monitors
+ * @monc: the client
+ * @what: "osdmap", "mdsmap", "monmap", "fsmap"...
+ * @newest: the newest version
+ * @oldest: the oldest version the monitors keep (may be NULL)
+ *
+ * Sleeps, interruptibly, at most the mount timeout.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL or -ENOMEM.
+ */
+int monc_get_version(struct monc_client *monc, const char *what,
+		     u64 *newest, u64 *oldest)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (!newest)
+		return -EINVAL;
+	req = monc_version_req(what);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	ret = monc_req_start(monc, req);
+	if (!ret) {
+		ret = monc_req_wait(monc, req);
+		if (!ret) {
+			*newest = req->newest;
+			if (oldest)
+				*oldest = req->oldest;
+		}
+	}
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_get_version);
+
+/**
+ * monc_get_version_async - get_version without waiting
+ * @monc: the client
+ * @what: the map name
+ * @newest: filled in before @done is called with 0
+ * @oldest: likewise (may be NULL)
+ * @done: called once, in process context, with 0 or a negative errno
+ * @arg: passed to @done
+ *
+ * Return: 0 if @done will be called, else a negative errno.
+ */
+int monc_get_version_async(struct monc_client *monc, const char *what,
+			   u64 *newest, u64 *oldest, monc_done_t done,
+			   void *arg)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (!newest || !done)
+		return -EINVAL;
+	req = monc_version_req(what);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	req->newest_out = newest;
+	req->oldest_out = oldest;
+	req->done = done;
+	req->arg = arg;
+	ret = monc_req_start(monc, req);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_get_version_async);
+
+/**
+ * monc_global_id - our global id
+ * @monc: the client
+ *
+ * Return: the global id the monitors gave us, 0 before authentication.
+ */
+u64 monc_global_id(struct monc_client *monc)
+{
+	u64 id;
+
+	mutex_lock(&monc->mutex);
+	id = monc->global_id;
+	mutex_unlock(&monc->mutex);
+	return id;
+}
+EXPORT_SYMBOL_GPL(monc_global_id);
+
+/**
+ * monc_fsid - the cluster fsid
+ * @monc: the client
+ * @fsid: filled in
+ *
+ * Return: 0, or -ENOENT before the first monmap.
+ */
+int monc_fsid(struct monc_client *monc, uuid_t *fsid)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&monc->mutex);
+	if (monc->have_fsid) {
+		*fsid = monc->fsid;
+		ret = 0;
+	}
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_fsid);
+
+/* ------------------------------------------------------------------ */
+/* KUnit hooks                                                          */
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * monc_test_info - a snapshot of the session for tests
+ * @monc: the client
+ * @ti: filled in
+ */
+void monc_test_info(struct monc_client *monc, struct monc_test_info *ti)
+{
+	struct monc_request *req;
+	unsigned long idx;
+	int i;
+
+	memset(ti, 0, sizeof(*ti));
+	mutex_lock(&monc->mutex);
+	ti->state = monc->state;
+	ti->hunting = monc->state == MONC_S_HUNTING;
+	ti->open = monc->state == MONC_S_OPEN;
+	ti->mounted = monc->mounted;
+	ti->global_id = monc->global_id;
+	ti->stat_hunts = monc->stat_hunts;
+	ti->stat_rounds = monc->stat_rounds;
+	ti->stat_faults = monc->stat_faults;
+	ti->stat_ka_timeouts = monc->stat_ka_timeouts;
+	ti->last_failover_ms = monc->last_failover_ms;
+	ti->hunt_mult = monc->hunt_mult;
+	ti->cur_con = monc->cur >= 0 ? monc->slot[monc->cur].con : NULL;
+	for (i = 0; i < MONC_MAX_MONS; i++)
+		if (monc->slot[i].con)
+			ti->inflight++;
+	xa_for_each(&monc->reqs, idx, req)
+		ti->pending++;
+	for (i = 0; i < MONC_MAP_COUNT; i++) {
+		ti->sub_want[i] = monc->subs[i].want;
+		ti->sub_start[i] = monc->subs[i].start;
+		ti->sub_flags[i] = monc->subs[i].flags;
+	}
+	ti->sub_renew_after = monc->sub_renew_after;
+	ti->sub_renew_sent = monc->sub_renew_sent;
+	ti->tick_pending = delayed_work_pending(&monc->tick);
+	ti->tick_runs = atomic_read(&monc->stat_tick_runs);
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_test_info);
+
+/**
+ * monc_test_tick - run the tick now, synchronously
+ * @monc: the client
+ * @advance: pretend this many jiffies passed (hunt round timer and
+ *	subscription renewal)
+ */
+void monc_test_tick(struct monc_client *monc, unsigned long advance)
+{
+	mutex_lock(&monc->mutex);
+	if (!monc->stopped) {
+		monc->next_round -= advance;
+		monc->session_since -= advance;
+		if (monc->sub_renew_after) {
+			monc->sub_renew_after -= advance;
+			monc->sub_renew_sent -= advance;
+			if (!monc->sub_renew_after)
+				monc->sub_renew_after = 1;
+		}
+		__monc_tick(monc);
+	}
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_test_tick);
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Module                                                               */
 
 static int __init monc_init(void)
 {
-	monc_debugfs_root = debugfs_create_dir("monc", NULL);
+	int ret;
+
+	ret = monc_messenger_init();
+	if (ret)
+		return ret;
+	monc_debugfs_init();
 	return 0;
 }
 
 static void __exit monc_exit(void)
 {
-	debugfs_remove_recursive(monc_debugfs_root);
+	monc_debugfs_exit();
+	monc_messenger_exit();
 }
 
 module_init(monc_init);

@@ -1,0 +1,1628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the monitor session (mon_client.c) over a fake transport.
+ *
+ * The fake records every connection the session opens and every message
+ * it sends; the test plays the monitors by calling the connection callbacks
+ * (alloc_msg then dispatch, or fault) itself, from the test thread. Timing
+ * options are long (a minute), so the session's own tick never runs during
+ * a case; the cases run the tick with monc_test_tick().
+ *
+ * Reply vectors come from the captures in shared/protocol/
+ * (raw-v1-client-statfs.txt, libceph-6.1-auth-none.txt).
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/in.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* The fake's connection. monc sees only the opaque pointer. */
+struct monc_conn {
+	struct list_head node;
+	struct monc_entity_addr peer;
+	const struct monc_conn_ops *ops;
+	void *priv;
+	bool closed;
+	struct list_head sent;		/* struct monc_msg via ->list */
+	unsigned int keepalives;
+	unsigned long ack;		/* what last_keepalive_ack() says */
+	u64 features;
+};
+
+struct fake_ctx {
+	struct kunit *test;
+	struct monc_client *monc;
+	struct list_head conns;
+	unsigned int nconns;
+	unsigned int osdmaps, mdsmaps, monmaps;
+	u32 monmap_epoch;
+	size_t osdmap_len;
+	atomic_t done_calls;
+	atomic_t done_errors;
+	int last_done_err;
+};
+
+static struct fake_ctx *fake;
+
+static struct monc_conn *fake_open(const struct monc_entity_addr *peer,
+				   const struct monc_conn_ops *ops, void *priv)
+{
+	struct monc_conn *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	c->peer = *peer;
+	c->ops = ops;
+	c->priv = priv;
+	c->ack = jiffies;
+	INIT_LIST_HEAD(&c->sent);
+	list_add_tail(&c->node, &fake->conns);
+	fake->nconns++;
+	return c;
+}
+
+static void fake_close(struct monc_conn *c)
+{
+	c->closed = true;
+}
+
+static int fake_send(struct monc_conn *c, struct monc_msg *m)
+{
+	list_add_tail(&m->list, &c->sent);
+	return 0;
+}
+
+static void fake_keepalive(struct monc_conn *c)
+{
+	c->keepalives++;
+}
+
+static unsigned long fake_last_ack(struct monc_conn *c)
+{
+	return c->ack;
+}
+
+static u64 fake_features(struct monc_conn *c)
+{
+	return c->features;
+}
+
+static void fake_flush(void)
+{
+}
+
+static const struct monc_transport fake_transport = {
+	.open = fake_open,
+	.close = fake_close,
+	.send = fake_send,
+	.keepalive = fake_keepalive,
+	.last_keepalive_ack = fake_last_ack,
+	.peer_features = fake_features,
+	.flush = fake_flush,
+};
+
+/* ------------------------------------------------------------------ */
+
+static const u8 fsid_bytes[16] = {
+	0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x33, 0x33,
+	0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+};
+
+static void osdmap_handler(struct monc_client *monc, void *priv,
+			   const void *front, size_t len)
+{
+	struct fake_ctx *ctx = priv;
+
+	ctx->osdmaps++;
+	ctx->osdmap_len = len;
+	monc_got_map(monc, MONC_MAP_OSDMAP, 4);
+}
+
+static void mdsmap_handler(struct monc_client *monc, void *priv,
+			   const void *front, size_t len)
+{
+	struct fake_ctx *ctx = priv;
+
+	ctx->mdsmaps++;
+}
+
+static void monmap_handler(struct monc_client *monc, void *priv, u32 epoch)
+{
+	struct fake_ctx *ctx = priv;
+
+	ctx->monmaps++;
+	ctx->monmap_epoch = epoch;
+}
+
+static const struct monc_handlers handlers = {
+	.osdmap = osdmap_handler,
+	.mdsmap = mdsmap_handler,
+	.monmap_changed = monmap_handler,
+};
+
+static void set_addr(struct sockaddr_storage *ss, u16 port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+
+static u16 conn_port(struct monc_conn *c)
+{
+	return ntohs(((struct sockaddr_in *)&c->peer.ss)->sin_port);
+}
+
+static struct monc_options *default_opts(struct kunit *test, unsigned int n,
+					 unsigned int parallel)
+{
+	struct monc_options *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < n; i++)
+		set_addr(&o->mon_addr[i], 6789 + i);
+	o->num_mon = n;
+	o->mount_timeout_ms = 5000;
+	o->keepalive_interval_ms = 60000;
+	o->keepalive_timeout_ms = 120000;
+	o->hunt_interval_ms = 60000;
+	o->hunt_parallel = parallel;
+	return o;
+}
+
+static struct monc_client *make_client(struct kunit *test, unsigned int n,
+				       unsigned int parallel)
+{
+	struct monc_options *o = default_opts(test, n, parallel);
+	struct monc_client *monc;
+
+	monc = monc_create_with_transport(o, &handlers, fake,
+					  &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	return monc;
+}
+
+static struct monc_conn *nth_conn(unsigned int n)
+{
+	struct monc_conn *c;
+
+	list_for_each_entry(c, &fake->conns, node)
+		if (!n--)
+			return c;
+	return NULL;
+}
+
+static struct monc_conn *next_conn(struct monc_conn *c)
+{
+	return list_is_last(&c->node, &fake->conns) ? NULL :
+		list_next_entry(c, node);
+}
+
+static struct monc_conn *last_conn(void)
+{
+	return list_empty(&fake->conns) ? NULL :
+		list_last_entry(&fake->conns, struct monc_conn, node);
+}
+
+static unsigned int open_conns(void)
+{
+	struct monc_conn *c;
+	unsigned int n = 0;
+
+	list_for_each_entry(c, &fake->conns, node)
+		if (!c->closed)
+			n++;
+	return n;
+}
+
+static unsigned int count_sent(struct monc_conn *c, u16 type)
+{
+	struct monc_msg *m;
+	unsigned int n = 0;
+
+	list_for_each_entry(m, &c->sent, list)
+		if (le16_to_cpu(m->hdr.type) == type)
+			n++;
+	return n;
+}
+
+static struct monc_msg *last_sent(struct monc_conn *c, u16 type)
+{
+	struct monc_msg *m, *found = NULL;
+
+	list_for_each_entry(m, &c->sent, list)
+		if (le16_to_cpu(m->hdr.type) == type)
+			found = m;
+	return found;
+}
+
+/* Play the monitor: a message of @type arrives on @c. */
+static int deliver(struct monc_conn *c, u16 type, const void *front,
+		   u32 len, u64 tid)
+{
+	struct monc_msg_header hdr = {};
+	struct monc_msg *m;
+	int skip = 0;
+
+	hdr.type = cpu_to_le16(type);
+	hdr.front_len = cpu_to_le32(len);
+	hdr.tid = cpu_to_le64(tid);
+	hdr.version = cpu_to_le16(1);
+	hdr.compat_version = cpu_to_le16(1);
+	hdr.src.type = MONC_ENTITY_TYPE_MON;
+	m = c->ops->alloc_msg(c->priv, c, &hdr, &skip);
+	if (!m)
+		return skip ? -EAGAIN : -ENOMEM;
+	if (WARN_ON(m->front_alloc < len)) {
+		monc_msg_put(m);
+		return -EINVAL;
+	}
+	memcpy(m->front, front, len);
+	m->front_len = len;
+	m->hdr = hdr;
+	c->ops->dispatch(c->priv, c, m);
+	return 0;
+}
+
+static void fault(struct monc_conn *c, int err)
+{
+	c->ops->fault(c->priv, c, err);
+}
+
+static void put_le32(u8 *p, u32 v)
+{
+	put_unaligned_le32(v, p);
+}
+
+static void put_le64(u8 *p, u64 v)
+{
+	put_unaligned_le64(v, p);
+}
+
+/* MAuthReply: protocol, result, global id, empty payload, message. */
+static void auth_reply(struct monc_conn *c, u32 proto, s32 result, u64 gid,
+		       const char *msg)
+{
+	u8 buf[128];
+	u32 mlen = msg ? strlen(msg) : 0;
+
+	put_le32(buf, proto);
+	put_le32(buf + 4, result);
+	put_le64(buf + 8, gid);
+	put_le32(buf + 16, 0);
+	put_le32(buf + 20, mlen);
+	memcpy(buf + 24, msg, mlen);
+	KUNIT_EXPECT_EQ(fake->test, deliver(c, MONC_MSG_AUTH_REPLY, buf,
+					    24 + mlen, 0), 0);
+}
+
+/*
+ * An MMonMap front with a legacy (le16 v1) MonMap of @n monitors on
+ * 127.0.0.1:6789 and up, @epoch, and @fsid.
+ */
+static u32 build_monmap(u8 *buf, unsigned int n, u32 epoch, const u8 *fsid)
+{
+	u8 *p = buf + 4;
+	unsigned int i;
+
+	put_unaligned_le16(1, p);
+	p += 2;
+	memcpy(p, fsid, 16);
+	p += 16;
+	put_le32(p, epoch);
+	p += 4;
+	put_le32(p, n);
+	p += 4;
+	for (i = 0; i < n; i++) {
+		*p++ = MONC_ENTITY_TYPE_MON;
+		put_le64(p, i);
+		p += 8;
+		put_le32(p, 0);			/* addr type */
+		put_le32(p + 4, 0);		/* nonce */
+		memset(p + 8, 0, 128);
+		put_unaligned_be16(AF_INET, p + 8);
+		put_unaligned_be16(6789 + i, p + 10);
+		put_unaligned_be32(INADDR_LOOPBACK, p + 12);
+		p += 136;
+	}
+	memset(p, 0, 16);			/* last_changed, created */
+	p += 16;
+	put_le32(buf, p - buf - 4);
+	return p - buf;
+}
+
+static void send_monmap(struct monc_conn *c, unsigned int n, u32 epoch,
+			const u8 *fsid)
+{
+	u8 *buf = kunit_kzalloc(fake->test, 4096, GFP_KERNEL);
+	u32 len = build_monmap(buf, n, epoch, fsid);
+
+	KUNIT_EXPECT_EQ(fake->test, deliver(c, MONC_MSG_MON_MAP, buf, len, 0),
+			0);
+}
+
+static void send_osdmap(struct monc_conn *c)
+{
+	u8 front[40] = {};
+
+	memcpy(front, fsid_bytes, 16);
+	KUNIT_EXPECT_EQ(fake->test, deliver(c, MONC_MSG_OSD_MAP, front,
+					    sizeof(front), 0), 0);
+}
+
+/* Authenticate on @c and deliver a monmap of @n mons and an osdmap. */
+static void mount_on(struct monc_conn *c, unsigned int n)
+{
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(c, n, 1, fsid_bytes);
+	send_osdmap(c);
+}
+
+/* MAuthReply of raw-v1-client-statfs.txt: protocol 1, global id 24119. */
+static const u8 cap_auth_reply_front[24] = {
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static int fake_init(struct kunit *test)
+{
+	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	if (!fake)
+		return -ENOMEM;
+	fake->test = test;
+	INIT_LIST_HEAD(&fake->conns);
+	atomic_set(&fake->done_calls, 0);
+	atomic_set(&fake->done_errors, 0);
+	return 0;
+}
+
+static void fake_exit(struct kunit *test)
+{
+	struct monc_conn *c, *tc;
+	struct monc_msg *m, *tm;
+
+	if (fake->monc)
+		monc_destroy(fake->monc);
+	list_for_each_entry_safe(c, tc, &fake->conns, node) {
+		list_for_each_entry_safe(m, tm, &c->sent, list) {
+			list_del(&m->list);
+			monc_msg_put(m);
+		}
+		list_del(&c->node);
+		kfree(c);
+	}
+	fake = NULL;
+}
+
+static void done_cb(void *arg, int err)
+{
+	struct fake_ctx *ctx = arg;
+
+	atomic_inc(&ctx->done_calls);
+	if (err)
+		atomic_inc(&ctx->done_errors);
+	ctx->last_done_err = err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Mount                                                                */
+
+static void mount_ok(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	const u8 *f;
+	uuid_t fsid;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 3U);
+	/* every candidate got an MAuth hello: v1, 18-byte paxos header */
+	list_for_each_entry(c, &fake->conns, node) {
+		m = last_sent(c, MONC_MSG_AUTH);
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		KUNIT_EXPECT_EQ(test, le16_to_cpu(m->hdr.version), 1);
+		KUNIT_EXPECT_EQ(test, le16_to_cpu(m->hdr.compat_version), 1);
+		f = m->front;
+		KUNIT_EXPECT_EQ(test, get_unaligned_le16(f + 8), 0xffff);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(f + 18), 0U);
+		/* 18 + protocol + len + payload + monmap epoch */
+		KUNIT_EXPECT_EQ(test, m->front_len,
+				18 + 4 + 4 + get_unaligned_le32(f + 22) + 4);
+		KUNIT_EXPECT_EQ(test, m->hdr.src.type,
+				(u8)MONC_ENTITY_TYPE_CLIENT);
+	}
+	c = nth_conn(1);
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_EQ(test, ti.global_id, 4242ULL);
+	KUNIT_EXPECT_FALSE(test, ti.mounted);
+	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
+
+	/* MMonSubscribe v3: monmap, osdmap onetime, mdsmap, hostname */
+	m = last_sent(c, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m->hdr.version), 3);
+	f = m->front;
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(f), 3U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(f + 4), 6U);
+	KUNIT_EXPECT_EQ(test, memcmp(f + 8, "monmap", 6), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(f + 14), 0ULL);
+	KUNIT_EXPECT_EQ(test, f[22], 0);
+	KUNIT_EXPECT_EQ(test, memcmp(f + 27, "osdmap", 6), 0);
+	KUNIT_EXPECT_EQ(test, f[41], 1);	/* onetime */
+	KUNIT_EXPECT_EQ(test, memcmp(f + 46, "mdsmap", 6), 0);
+	KUNIT_EXPECT_EQ(test, m->front_len, 61 + 4 +
+			get_unaligned_le32(f + 61));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(m->hdr.src.num), 4242ULL);
+
+	send_monmap(c, 3, 7, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, fake->monmaps, 1U);
+	KUNIT_EXPECT_EQ(test, fake->monmap_epoch, 7U);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.mounted);	/* no osdmap yet */
+	send_osdmap(c);
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 1U);
+	KUNIT_EXPECT_EQ(test, fake->osdmap_len, (size_t)40);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+	KUNIT_EXPECT_EQ(test, monc_global_id(monc), 4242ULL);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+	/* the onetime osdmap was handled: no longer wanted */
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.sub_want[MONC_MAP_OSDMAP]);
+	KUNIT_EXPECT_TRUE(test, ti.sub_want[MONC_MAP_MONMAP]);
+	KUNIT_EXPECT_EQ(test, ti.sub_start[MONC_MAP_MONMAP], 8ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat_hunts, 1ULL);
+	/* an mdsmap goes to its handler */
+	{
+		u8 front[20] = {};
+
+		memcpy(front, fsid_bytes, 16);
+		deliver(c, MONC_MSG_MDS_MAP, front, sizeof(front), 0);
+		KUNIT_EXPECT_EQ(test, fake->mdsmaps, 1U);
+	}
+}
+
+static void mount_denied_with_message(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_test_info ti;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	auth_reply(nth_conn(2), 0, -EACCES, 0, "access denied: no such key");
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -EACCES);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.mounted);
+	KUNIT_EXPECT_FALSE(test, ti.hunting);
+	KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+	/* a later osdmap is dropped: the connection is gone */
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 0U);
+	KUNIT_EXPECT_EQ(test, monc_open_session(monc), -EBUSY);
+}
+
+static void mount_timeout_and_interrupt(struct kunit *test)
+{
+	struct monc_options *o;
+	struct monc_client *monc;
+	unsigned long t0;
+	int ret;
+
+	o = default_opts(test, 2, 2);
+	o->mount_timeout_ms = 100;
+	monc = monc_create_with_transport(o, &handlers, fake,
+					  &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	t0 = jiffies;
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 90U);
+
+	/* a signal interrupts the wait */
+	allow_signal(SIGINT);
+	send_sig(SIGINT, current, 1);
+	t0 = jiffies;
+	ret = monc_wait_mount(monc);
+	flush_signals(current);
+	disallow_signal(SIGINT);
+	KUNIT_EXPECT_EQ(test, ret, -EINTR);
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 90U);
+
+	/* auth then succeeds: the same wait now returns 0 */
+	mount_on(nth_conn(0), 2);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hunting                                                              */
+
+static void hunting_never_repicks_failed_monitor(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 5, 2);
+	struct monc_conn *c, *cur;
+	struct monc_test_info ti;
+	unsigned int round, first, opened;
+	u16 failed;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	cur = nth_conn(0);
+	mount_on(cur, 5);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+
+	for (round = 0; round < 30; round++) {
+		failed = conn_port(cur);
+		first = fake->nconns;
+		fault(cur, -ECONNRESET);
+		KUNIT_EXPECT_TRUE(test, cur->closed);
+		/* two candidates at once, neither the failed one */
+		KUNIT_EXPECT_EQ(test, fake->nconns - first, 2U);
+		/* refused candidates are replaced at once, never by it */
+		c = nth_conn(first);
+		fault(c, -ECONNREFUSED);
+		opened = fake->nconns - first;
+		KUNIT_EXPECT_EQ(test, opened, 3U);
+		c = nth_conn(first + 1);
+		fault(c, -ECONNREFUSED);
+		KUNIT_EXPECT_EQ(test, fake->nconns - first, 4U);
+		for (c = nth_conn(first); c; c = next_conn(c))
+			KUNIT_EXPECT_NE(test, conn_port(c), failed);
+		/* all four others tried: the round waits for its timer */
+		fault(last_conn(), -ECONNREFUSED);
+		fault(nth_conn(first + 2), -ECONNREFUSED);
+		KUNIT_EXPECT_EQ(test, fake->nconns - first, 4U);
+		KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+		monc_test_info(monc, &ti);
+		KUNIT_EXPECT_TRUE(test, ti.hunting);
+		/* the next round may go back to it; let one candidate win */
+		monc_test_tick(monc, 700 * HZ);
+		c = last_conn();
+		KUNIT_ASSERT_FALSE(test, c->closed);
+		auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+		cur = c;
+		monc_test_info(monc, &ti);
+		KUNIT_ASSERT_TRUE(test, ti.open);
+	}
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.stat_hunts, 31ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat_faults, 30ULL * 5);
+	/* every hunt needed a second round: backed off up to the cap */
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, MONC_DEFAULT_HUNT_MAX_MULT);
+	/* healthy for a keepalive timeout (120 s): un-backoff */
+	monc_test_tick(monc, 60 * HZ);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, MONC_DEFAULT_HUNT_MAX_MULT);
+	cur->ack = jiffies;
+	monc_test_tick(monc, 61 * HZ);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, 1U);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+}
+
+static void parallel_hunting_first_auth_wins_losers_closed(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_conn *a, *b, *c;
+	struct monc_test_info ti;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	KUNIT_ASSERT_EQ(test, fake->nconns, 3U);
+	a = nth_conn(0);
+	b = nth_conn(1);
+	c = nth_conn(2);
+	/* three different monitors */
+	KUNIT_EXPECT_NE(test, conn_port(a), conn_port(b));
+	KUNIT_EXPECT_NE(test, conn_port(b), conn_port(c));
+	KUNIT_EXPECT_NE(test, conn_port(a), conn_port(c));
+
+	auth_reply(c, MONC_AUTH_NONE, 0, 77, NULL);
+	KUNIT_EXPECT_TRUE(test, a->closed);
+	KUNIT_EXPECT_TRUE(test, b->closed);
+	KUNIT_EXPECT_FALSE(test, c->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_PTR_EQ(test, ti.cur_con, c);
+	KUNIT_EXPECT_EQ(test, ti.global_id, 77ULL);
+	/* a loser's late reply changes nothing */
+	auth_reply(a, MONC_AUTH_NONE, 0, 99, NULL);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_PTR_EQ(test, ti.cur_con, c);
+	KUNIT_EXPECT_EQ(test, ti.global_id, 77ULL);
+	KUNIT_EXPECT_EQ(test, count_sent(a, MONC_MSG_MON_SUBSCRIBE), 0U);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 1U);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 3U);
+}
+
+static void keepalive_timeout_reopens(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 2);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	unsigned int n;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 3);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	/* healthy: the tick sends keepalive2 and keeps the session */
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, c->keepalives, 1U);
+	KUNIT_EXPECT_FALSE(test, c->closed);
+	/* the last ack is older than the timeout (120 s) */
+	n = fake->nconns;
+	c->ack = jiffies - 121 * HZ;
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	KUNIT_EXPECT_EQ(test, fake->nconns, n + 2);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.hunting);
+	KUNIT_EXPECT_EQ(test, ti.stat_ka_timeouts, 1ULL);
+	KUNIT_EXPECT_NE(test, conn_port(nth_conn(n)), conn_port(c));
+	KUNIT_EXPECT_NE(test, conn_port(nth_conn(n + 1)), conn_port(c));
+	auth_reply(nth_conn(n + 1), MONC_AUTH_NONE, 0, 4242, NULL);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	/* re-subscribed on the new session, from the next monmap epoch */
+	KUNIT_EXPECT_EQ(test, count_sent(nth_conn(n + 1),
+					 MONC_MSG_MON_SUBSCRIBE), 1U);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                             */
+
+static void statfs_reply(struct monc_conn *c, u64 tid, u64 kb, const u8 *fsid)
+{
+	u8 front[56] = {};
+
+	memcpy(front, fsid, 16);
+	put_le64(front + 16, 1);
+	put_le64(front + 24, kb);
+	put_le64(front + 32, kb / 2);
+	put_le64(front + 40, kb / 2);
+	put_le64(front + 48, 3);
+	KUNIT_EXPECT_EQ(fake->test, deliver(c, MONC_MSG_STATFS_REPLY, front,
+					    sizeof(front), tid), 0);
+}
+
+static void statfs_resent_after_reconnect_exactly_once(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 1);
+	struct monc_statfs st = {};
+	struct monc_conn *a, *b;
+	struct monc_msg *m;
+	u64 tid;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	a = nth_conn(0);
+	/* asked before the fsid is known: queued, not sent */
+	KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, MONC_NO_POOL, &st,
+						done_cb, fake), 0);
+	auth_reply(a, MONC_AUTH_NONE, 0, 4242, NULL);
+	KUNIT_EXPECT_EQ(test, count_sent(a, MONC_MSG_STATFS), 0U);
+	send_monmap(a, 3, 1, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, count_sent(a, MONC_MSG_STATFS), 1U);
+	m = last_sent(a, MONC_MSG_STATFS);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* MStatfs v2, 35 bytes: paxos header, fsid, no pool */
+	KUNIT_EXPECT_EQ(test, m->front_len, 35U);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m->hdr.version), 2);
+	KUNIT_EXPECT_EQ(test, memcmp(m->front + 18, fsid_bytes, 16), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)m->front)[34], 0);
+	tid = le64_to_cpu(m->hdr.tid);
+	KUNIT_EXPECT_NE(test, tid, 0ULL);
+	send_osdmap(a);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+
+	fault(a, -ECONNRESET);
+	b = last_conn();
+	KUNIT_ASSERT_PTR_NE(test, a, b);
+	KUNIT_EXPECT_EQ(test, count_sent(b, MONC_MSG_STATFS), 0U);
+	auth_reply(b, MONC_AUTH_NONE, 0, 4242, NULL);
+	KUNIT_EXPECT_EQ(test, count_sent(b, MONC_MSG_STATFS), 1U);
+	/* the monmap again on the new session: no second resend */
+	send_monmap(b, 3, 1, fsid_bytes);
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(b, MONC_MSG_STATFS), 1U);
+	KUNIT_EXPECT_EQ(test, count_sent(a, MONC_MSG_STATFS), 1U);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(last_sent(b, MONC_MSG_STATFS)->hdr.tid),
+			tid);
+
+	statfs_reply(b, tid, 1000, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 1);
+	KUNIT_EXPECT_EQ(test, fake->last_done_err, 0);
+	KUNIT_EXPECT_EQ(test, st.kb, 1000ULL);
+	KUNIT_EXPECT_EQ(test, st.kb_used, 500ULL);
+	KUNIT_EXPECT_EQ(test, st.num_objects, 3ULL);
+	/* a duplicate reply is an unknown tid now */
+	statfs_reply(b, tid, 2000, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 1);
+	KUNIT_EXPECT_EQ(test, st.kb, 1000ULL);
+}
+
+static void unknown_tid_dropped(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct monc_statfs st = {};
+	u64 newest = 0, oldest = 0;
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	u8 vr[24];
+	u64 tid, handle;
+	u8 other_fsid[16];
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, 5, &st, done_cb, fake),
+			0);
+	KUNIT_ASSERT_EQ(test, monc_get_version_async(monc, "osdmap", &newest,
+						     &oldest, done_cb, fake),
+			0);
+	m = last_sent(c, MONC_MSG_STATFS);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* with a data pool: 35 + 8 bytes */
+	KUNIT_EXPECT_EQ(test, m->front_len, 43U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(m->front + 35), 5ULL);
+	tid = le64_to_cpu(m->hdr.tid);
+	m = last_sent(c, MONC_MSG_MON_GET_VERSION);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(m->hdr.tid), 0ULL);
+	KUNIT_EXPECT_EQ(test, m->front_len, 8U + 4 + 6);
+	handle = get_unaligned_le64(m->front);
+
+	statfs_reply(c, tid + 1000, 1, fsid_bytes);
+	statfs_reply(c, 0, 1, fsid_bytes);
+	/* a reply for another cluster is dropped too */
+	memset(other_fsid, 0x99, sizeof(other_fsid));
+	statfs_reply(c, tid, 1, other_fsid);
+	put_le64(vr, handle + 1000);
+	put_le64(vr + 8, 4);
+	put_le64(vr + 16, 1);
+	deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, sizeof(vr), 0);
+	/* the statfs tid as a get_version handle: wrong type, dropped */
+	put_le64(vr, tid);
+	deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, sizeof(vr), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 0);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.pending, 2U);
+
+	put_le64(vr, handle);
+	deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, sizeof(vr), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 1);
+	KUNIT_EXPECT_EQ(test, newest, 4ULL);
+	KUNIT_EXPECT_EQ(test, oldest, 1ULL);
+	statfs_reply(c, tid, 64, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_errors), 0);
+	KUNIT_EXPECT_EQ(test, st.kb, 64ULL);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.pending, 0U);
+}
+
+static void unknown_message_type_dropped(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct monc_msg_header hdr = {};
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	u8 junk[8] = {};
+	int skip = 0;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	/* at alloc time: skipped, the connection lives */
+	KUNIT_EXPECT_EQ(test, deliver(c, 99, junk, sizeof(junk), 0), -EAGAIN);
+	hdr.type = cpu_to_le16(MONC_MSG_OSD_MAP);
+	hdr.front_len = cpu_to_le32(16);
+	hdr.data_len = cpu_to_le32(4096);
+	m = c->ops->alloc_msg(c->priv, c, &hdr, &skip);
+	KUNIT_EXPECT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, skip, 1);
+	/* at dispatch (a transport that allocates itself): dropped */
+	hdr.type = cpu_to_le16(MONC_MSG_OSD_MAP);
+	hdr.data_len = 0;
+	m = c->ops->alloc_msg(c->priv, c, &hdr, &skip);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->hdr = hdr;
+	m->hdr.type = cpu_to_le16(99);
+	c->ops->dispatch(c->priv, c, m);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_FALSE(test, c->closed);
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 1U);
+}
+
+static void statfs_sync_timeout_unregisters(struct kunit *test)
+{
+	struct monc_options *o;
+	struct monc_client *monc;
+	struct monc_statfs st;
+	struct monc_test_info ti;
+	u64 v;
+
+	o = default_opts(test, 1, 1);
+	o->mount_timeout_ms = 50;
+	monc = monc_create_with_transport(o, &handlers, fake,
+					  &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	mount_on(nth_conn(0), 1);
+	KUNIT_EXPECT_EQ(test, monc_statfs(monc, MONC_NO_POOL, &st), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, monc_get_version(monc, "osdmap", &v, NULL),
+			-ETIMEDOUT);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.pending, 0U);
+	allow_signal(SIGINT);
+	send_sig(SIGINT, current, 1);
+	KUNIT_EXPECT_EQ(test, monc_statfs(monc, MONC_NO_POOL, &st), -EINTR);
+	flush_signals(current);
+	disallow_signal(SIGINT);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.pending, 0U);
+	/* a late reply for the cancelled tid is simply unknown */
+	statfs_reply(nth_conn(0), 1, 1, fsid_bytes);
+}
+
+static void monmap_of_another_cluster_rejected(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	u8 other[16];
+	uuid_t fsid;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	mount_on(nth_conn(0), 1);
+	memset(other, 0xab, sizeof(other));
+	send_monmap(nth_conn(0), 3, 9, other);
+	KUNIT_EXPECT_EQ(test, fake->monmaps, 1U);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+	/* the same epoch again (monitors send it twice): no news */
+	send_monmap(nth_conn(0), 1, 1, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, fake->monmaps, 1U);
+	/* a newer map of our cluster is installed */
+	send_monmap(nth_conn(0), 3, 9, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, fake->monmaps, 2U);
+	KUNIT_EXPECT_EQ(test, fake->monmap_epoch, 9U);
+}
+
+/*
+ * Before the mount completes the fsid is provisional: a monitor that gave
+ * a bogus one and then dropped the session does not poison the next.
+ */
+static void fsid_provisional_until_mounted(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 1);
+	struct monc_conn *a, *b;
+	struct monc_msg *m;
+	u8 bogus[16];
+	uuid_t fsid;
+
+	memset(bogus, 0x5a, sizeof(bogus));
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	a = nth_conn(0);
+	auth_reply(a, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(a, 3, 1, bogus);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fsid.b, bogus, 16), 0);
+	fault(a, -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, monc_fsid(monc, &fsid), -ENOENT);
+	b = last_conn();
+	KUNIT_ASSERT_PTR_NE(test, a, b);
+	/* the next session asks for the monmap from epoch 0 again */
+	auth_reply(b, MONC_AUTH_NONE, 0, 4242, NULL);
+	m = last_sent(b, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, memcmp(m->front + 8, "monmap", 6), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(m->front + 14), 0ULL);
+	mount_on(b, 3);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 1U);
+	/* mounted: now the fsid is fixed, across sessions */
+	fault(b, -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, monc_fsid(monc, &fsid), 0);
+	b = last_conn();
+	auth_reply(b, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(b, 3, 2, bogus);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+}
+
+/*
+ * A session reached through an address that is not in the monmap (a
+ * relay, NAT) moves to a listed monitor and keeps the fsid it learnt, even
+ * before the mount completes; the new session's osdmap completes it.
+ */
+static void unlisted_monitor_before_mount_keeps_fsid(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_options *o = default_opts(test, 1, 1);
+	struct monc_conn *a, *b;
+	uuid_t fsid;
+
+	set_addr(&o->mon_addr[0], 7000);
+	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	a = nth_conn(0);
+	auth_reply(a, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(a, 3, 1, fsid_bytes);
+	KUNIT_EXPECT_TRUE(test, a->closed);
+	KUNIT_ASSERT_EQ(test, monc_fsid(monc, &fsid), 0);
+	b = last_conn();
+	KUNIT_ASSERT_PTR_NE(test, a, b);
+	KUNIT_EXPECT_GE(test, conn_port(b), 6789);
+	auth_reply(b, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_osdmap(b);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 1U);
+}
+
+/* A new monmap without the session's monitor: hunt among the new ones. */
+static void monmap_without_our_monitor_reopens(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 3);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	u8 *buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	u32 len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	/* epoch 2: three monitors, ports 6789..6791; rewrite to 6800.. */
+	len = build_monmap(buf, 3, 2, fsid_bytes);
+	put_unaligned_be16(6800, buf + 4 + 26 + 9 + 10);
+	put_unaligned_be16(6801, buf + 4 + 26 + 145 + 9 + 10);
+	put_unaligned_be16(6802, buf + 4 + 26 + 290 + 9 + 10);
+	KUNIT_EXPECT_EQ(test, deliver(c, MONC_MSG_MON_MAP, buf, len, 0), 0);
+	KUNIT_EXPECT_EQ(test, fake->monmap_epoch, 2U);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.hunting);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 4U);
+	for (c = nth_conn(1); c; c = next_conn(c)) {
+		KUNIT_EXPECT_GE(test, conn_port(c), 6800);
+		KUNIT_EXPECT_LE(test, conn_port(c), 6802);
+	}
+}
+
+static void subscribe_renewed_without_stateful_subs(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	u8 ack[20];
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 1U);
+	put_le32(ack, 10);
+	memcpy(ack + 4, fsid_bytes, 16);
+	KUNIT_EXPECT_EQ(test, deliver(c, MONC_MSG_MON_SUBSCRIBE_ACK, ack,
+				      sizeof(ack), 0), 0);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.sub_renew_after - ti.sub_renew_sent,
+			5UL * HZ);
+	/* not yet due */
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 1U);
+	/* with stateful subs the monitor keeps them: no renewal */
+	c->features = BIT_ULL(57);
+	monc_test_tick(monc, 6 * HZ);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 1U);
+	/* without: renewed when due */
+	c->features = 0;
+	monc_test_tick(monc, 6 * HZ);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 2U);
+}
+
+/*
+ * Every reply cut at every byte, through the whole receive path: dropped,
+ * no handler called, no request completed, the session stays open. A
+ * malformed MAuthReply is a protocol error: the session moves on.
+ */
+static void truncated_replies_through_session_dropped(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 1);
+	u8 *map = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	u8 full[56] = {}, vr[24];
+	struct monc_test_info ti;
+	struct monc_statfs st;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	u32 len, cut;
+	u64 newest, tid;
+
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 3);
+	KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, MONC_NO_POOL, &st,
+						done_cb, fake), 0);
+	KUNIT_ASSERT_EQ(test, monc_get_version_async(monc, "osdmap", &newest,
+						     NULL, done_cb, fake), 0);
+	tid = le64_to_cpu(last_sent(c, MONC_MSG_STATFS)->hdr.tid);
+	m = last_sent(c, MONC_MSG_MON_GET_VERSION);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	put_le64(vr, get_unaligned_le64(m->front));
+	put_le64(vr + 8, 1);
+	put_le64(vr + 16, 1);
+	memcpy(full, fsid_bytes, 16);
+	for (cut = 0; cut < 56; cut++)
+		deliver(c, MONC_MSG_STATFS_REPLY, full, cut, tid);
+	for (cut = 0; cut < 24; cut++)
+		deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, cut, 0);
+	for (cut = 0; cut < 20; cut++)
+		deliver(c, MONC_MSG_MON_SUBSCRIBE_ACK, full, cut, 0);
+	for (cut = 0; cut < 16; cut++) {
+		deliver(c, MONC_MSG_OSD_MAP, fsid_bytes, cut, 0);
+		deliver(c, MONC_MSG_MDS_MAP, fsid_bytes, cut, 0);
+	}
+	len = build_monmap(map, 3, 5, fsid_bytes);
+	for (cut = 0; cut < len; cut++) {
+		/* the le32 length says the whole map: past the front */
+		deliver(c, MONC_MSG_MON_MAP, map, cut, 0);
+	}
+	for (cut = 4; cut < len; cut++) {
+		/* a consistent length, but the map inside is cut */
+		put_le32(map, cut - 4);
+		deliver(c, MONC_MSG_MON_MAP, map, cut, 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 0);
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 1U);
+	KUNIT_EXPECT_EQ(test, fake->mdsmaps, 0U);
+	KUNIT_EXPECT_EQ(test, fake->monmaps, 1U);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_EQ(test, ti.pending, 2U);
+	KUNIT_EXPECT_FALSE(test, c->closed);
+
+	/* a cut MAuthReply: a protocol error, the session is reopened */
+	deliver(c, MONC_MSG_AUTH_REPLY, cap_auth_reply_front, 23, 0);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.hunting);
+	KUNIT_EXPECT_EQ(test, ti.pending, 2U);
+	/* whole replies still complete both requests on the new session */
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	deliver(c, MONC_MSG_STATFS_REPLY, full, sizeof(full), tid);
+	deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, sizeof(vr), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_errors), 0);
+}
+
+/* The debugfs files show the session, the requests and the monmap. */
+static void debugfs_shows_session_requests_monmap(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct seq_file sf = {};
+	struct monc_statfs st;
+
+	sf.size = PAGE_SIZE;
+	sf.buf = kunit_kzalloc(test, sf.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sf.buf);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	monc_show_session(monc, &sf);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "state: hunting"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "candidate: 127.0.0.1:"));
+
+	mount_on(nth_conn(2), 3);
+	KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, 7, &st, done_cb, fake),
+			0);
+	sf.count = 0;
+	memset(sf.buf, 0, sf.size);
+	monc_show_session(monc, &sf);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "state: open"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "global_id: 4242"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "hunts: 1"));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(sf.buf, "sub osdmap: have 4 want no"));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(sf.buf, "sub monmap: have 1 want yes start 2"));
+
+	sf.count = 0;
+	memset(sf.buf, 0, sf.size);
+	monc_show_requests(monc, &sf);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "1 statfs pool 7 age_ms"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, " sent"));
+
+	sf.count = 0;
+	memset(sf.buf, 0, sf.size);
+	monc_show_monmap(monc, &sf);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "epoch 1\n"));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(sf.buf,
+				     "fsid 11111111-2222-3333-4444-555555555555"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, "127.0.0.1:6791"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Stop                                                                 */
+
+static bool tick_pending(struct monc_client *monc)
+{
+	struct monc_test_info ti;
+
+	monc_test_info(monc, &ti);
+	return ti.tick_pending;
+}
+
+static void stop_with_pending_requests(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_statfs *st;
+	u64 *vers;
+	int i;
+
+	st = kunit_kcalloc(test, 100, sizeof(*st), GFP_KERNEL);
+	vers = kunit_kcalloc(test, 100, sizeof(*vers), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, vers);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	mount_on(nth_conn(0), 3);
+	for (i = 0; i < 50; i++) {
+		KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, MONC_NO_POOL,
+							&st[i], done_cb, fake),
+				0);
+		KUNIT_ASSERT_EQ(test, monc_get_version_async(monc, "mdsmap",
+							     &vers[i], NULL,
+							     done_cb, fake),
+				0);
+	}
+	KUNIT_EXPECT_EQ(test, count_sent(nth_conn(0), MONC_MSG_STATFS), 50U);
+	monc_stop(monc);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 100);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_errors), 100);
+	KUNIT_EXPECT_EQ(test, fake->last_done_err, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+	/* after stop: refused, nothing queued */
+	KUNIT_EXPECT_EQ(test, monc_statfs_async(monc, MONC_NO_POOL, &st[0],
+						done_cb, fake), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, monc_want_map(monc, MONC_MAP_OSDMAP, 5, true),
+			-ESHUTDOWN);
+	KUNIT_EXPECT_FALSE(test, tick_pending(monc));
+}
+
+static void stop_during_hunting(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_test_info ti;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	mount_on(nth_conn(0), 3);
+	fault(nth_conn(0), -ECONNRESET);
+	monc_test_info(monc, &ti);
+	KUNIT_ASSERT_TRUE(test, ti.hunting);
+	KUNIT_EXPECT_EQ(test, open_conns(), 2U);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 5U);
+	monc_stop(monc);
+	KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+	KUNIT_EXPECT_FALSE(test, tick_pending(monc));
+	/* late callbacks of the closed candidates are ignored */
+	auth_reply(nth_conn(3), MONC_AUTH_NONE, 0, 1, NULL);
+	fault(nth_conn(4), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 5U);
+	KUNIT_EXPECT_EQ(test, monc_global_id(monc), 4242ULL);
+}
+
+struct waiter {
+	struct monc_client *monc;
+	struct completion done;
+	int ret;
+};
+
+static int wait_mount_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ret = monc_wait_mount(w->monc);
+	complete(&w->done);
+	return 0;
+}
+
+static void stop_during_mount(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 2, 2);
+	struct task_struct *t;
+	struct waiter w;
+	struct monc_statfs st;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	/* mid-handshake: authenticated, no monmap or osdmap yet */
+	auth_reply(nth_conn(0), MONC_AUTH_NONE, 0, 5, NULL);
+	KUNIT_ASSERT_EQ(test, monc_statfs_async(monc, MONC_NO_POOL, &st,
+						done_cb, fake), 0);
+	w.monc = monc;
+	w.ret = 1;
+	init_completion(&w.done);
+	t = kthread_run(wait_mount_thread, &w, "monc-test-wait");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(20);
+	monc_stop(monc);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&w.done, 5 * HZ),
+			0UL);
+	KUNIT_EXPECT_EQ(test, w.ret, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->done_calls), 1);
+	KUNIT_EXPECT_EQ(test, fake->last_done_err, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+	/* the rest of the mount arrives late: ignored */
+	send_monmap(nth_conn(0), 2, 1, fsid_bytes);
+	send_osdmap(nth_conn(0));
+	KUNIT_EXPECT_EQ(test, fake->osdmaps, 0U);
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                              */
+
+struct opt_case {
+	const char *name;
+	void (*mangle)(struct monc_options *o, struct monc_handlers *h);
+};
+
+static void bad_no_addr(struct monc_options *o, struct monc_handlers *h)
+{
+	o->num_mon = 0;
+}
+
+static void bad_too_many(struct monc_options *o, struct monc_handlers *h)
+{
+	o->num_mon = MONC_MAX_MONS + 1;
+}
+
+static void bad_family(struct monc_options *o, struct monc_handlers *h)
+{
+	o->mon_addr[1].ss_family = AF_UNIX;
+}
+
+static void bad_port(struct monc_options *o, struct monc_handlers *h)
+{
+	((struct sockaddr_in *)&o->mon_addr[0])->sin_port = 0;
+}
+
+static void bad_ka(struct monc_options *o, struct monc_handlers *h)
+{
+	o->keepalive_interval_ms = 5000;
+	o->keepalive_timeout_ms = 5000;
+}
+
+static void bad_parallel(struct monc_options *o, struct monc_handlers *h)
+{
+	o->hunt_parallel = MONC_MAX_MONS + 1;
+}
+
+static void bad_methods(struct monc_options *o, struct monc_handlers *h)
+{
+	o->auth_methods = BIT(5);
+}
+
+static void bad_cephx_secret(struct monc_options *o, struct monc_handlers *h)
+{
+	o->auth_methods = BIT(MONC_AUTH_CEPHX);
+}
+
+static void bad_name(struct monc_options *o, struct monc_handlers *h)
+{
+	o->name = "";
+}
+
+static void bad_long_name(struct monc_options *o, struct monc_handlers *h)
+{
+	static char longname[MONC_MAX_NAME_LEN + 2];
+
+	memset(longname, 'a', MONC_MAX_NAME_LEN + 1);
+	o->name = longname;
+}
+
+static void bad_handler(struct monc_options *o, struct monc_handlers *h)
+{
+	h->osdmap = NULL;
+}
+
+static const struct opt_case opt_cases[] = {
+	{ "no addresses", bad_no_addr },
+	{ "more than MONC_MAX_MONS", bad_too_many },
+	{ "AF_UNIX address", bad_family },
+	{ "port 0", bad_port },
+	{ "keepalive timeout not above interval", bad_ka },
+	{ "hunt_parallel above MONC_MAX_MONS", bad_parallel },
+	{ "unknown auth method", bad_methods },
+	{ "cephx without secret", bad_cephx_secret },
+	{ "empty name", bad_name },
+	{ "name too long", bad_long_name },
+	{ "no osdmap handler", bad_handler },
+};
+
+static void opt_desc(const struct opt_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_options, opt_cases, opt_desc);
+
+static void bad_options_rejected(struct kunit *test)
+{
+	const struct opt_case *t = test->param_value;
+	struct monc_handlers h = handlers;
+	struct monc_client *monc;
+	struct monc_options *o;
+
+	o = default_opts(test, 3, 3);
+	monc = monc_create_with_transport(o, &h, fake, &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	monc_destroy(monc);
+	t->mangle(o, &h);
+	monc = monc_create_with_transport(o, &h, fake, &fake_transport);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(monc), -EINVAL);
+	if (!IS_ERR(monc))
+		monc_destroy(monc);
+	monc = monc_create_with_transport(NULL, &h, fake, &fake_transport);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(monc), -EINVAL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Decode tables                                                        */
+
+/* From raw-v1-client-statfs.txt: MAuthReply, protocol 1, global id 24119. */
+static const u8 cap_auth_reply[] = {
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* MAuthReply with payload "ab" and message "no" (-13). */
+static const u8 auth_reply_msg[] = {
+	0x02, 0x00, 0x00, 0x00, 0xf3, 0xff, 0xff, 0xff,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 'a', 'b',
+	0x02, 0x00, 0x00, 0x00, 'n', 'o',
+};
+
+/* protocol 0 with result 0 (libceph CVE pattern) */
+static const u8 auth_proto0[] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* a positive result */
+static const u8 auth_positive[] = {
+	0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* payload length past the end, and one that wraps a 32-bit pointer add */
+static const u8 auth_payload_past[] = {
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const u8 auth_payload_huge[] = {
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const u8 auth_msg_past[] = {
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x37, 0x5e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+};
+
+/* From raw-v1-client-statfs.txt: MStatfsReply, all zeros, version 1. */
+static const u8 cap_statfs_reply[56] = {
+	0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x33, 0x33,
+	0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+	0x01,
+};
+
+/* From raw-v1-client-statfs.txt: MMonGetVersionReply 1, 4, 1. */
+static const u8 cap_version_reply[24] = {
+	0x01, 0, 0, 0, 0, 0, 0, 0,
+	0x04, 0, 0, 0, 0, 0, 0, 0,
+	0x01, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* From raw-v1-client-statfs.txt: MMonSubscribeAck, interval 86400. */
+static const u8 cap_subscribe_ack[20] = {
+	0x80, 0x51, 0x01, 0x00,
+	0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x33, 0x33,
+	0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+};
+
+enum reply_kind { R_AUTH, R_STATFS, R_VERSION, R_SUBACK };
+
+struct decode_case {
+	const char *name;
+	enum reply_kind kind;
+	const u8 *buf;
+	size_t len;
+	int ret;
+};
+
+#define DC(n, k, b, r) { n, k, b, sizeof(b), r }
+
+static const struct decode_case decode_cases[] = {
+	DC("auth reply from capture", R_AUTH, cap_auth_reply, 0),
+	DC("auth reply with payload and message", R_AUTH, auth_reply_msg, 0),
+	DC("auth reply protocol 0 result 0", R_AUTH, auth_proto0, -EINVAL),
+	DC("auth reply positive result", R_AUTH, auth_positive, -EINVAL),
+	DC("auth reply payload past end", R_AUTH, auth_payload_past, -EINVAL),
+	DC("auth reply payload len 0xffffffff", R_AUTH, auth_payload_huge,
+	   -EINVAL),
+	DC("auth reply message past end", R_AUTH, auth_msg_past, -EINVAL),
+	DC("statfs reply from capture", R_STATFS, cap_statfs_reply, 0),
+	DC("version reply from capture", R_VERSION, cap_version_reply, 0),
+	DC("subscribe ack from capture", R_SUBACK, cap_subscribe_ack, 0),
+};
+
+static void decode_desc(const struct decode_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(decode, decode_cases, decode_desc);
+
+static int decode_one(enum reply_kind kind, const void *buf, size_t len,
+		      struct kunit *test, bool check)
+{
+	struct monc_auth_reply_fields r;
+	struct monc_statfs st;
+	u64 a, b, c;
+	uuid_t fsid;
+	u32 iv;
+	int ret;
+
+	switch (kind) {
+	case R_AUTH:
+		ret = monc_decode_auth_reply(buf, len, &r);
+		if (check && !ret) {
+			/* everything it points at lies inside the buffer */
+			KUNIT_EXPECT_TRUE(test, r.payload >= buf &&
+					  r.payload + r.payload_len <= buf + len);
+			KUNIT_EXPECT_TRUE(test, (const void *)r.msg >= buf &&
+					  (const void *)r.msg + r.msg_len <=
+					  buf + len);
+			KUNIT_EXPECT_LE(test, r.result, 0);
+		}
+		return ret;
+	case R_STATFS:
+		ret = monc_decode_statfs_reply(buf, len, &fsid, &a, &st);
+		if (check && !ret) {
+			KUNIT_EXPECT_EQ(test, a, 1ULL);
+			KUNIT_EXPECT_EQ(test, st.kb, 0ULL);
+			KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+		}
+		return ret;
+	case R_VERSION:
+		ret = monc_decode_version_reply(buf, len, &a, &b, &c);
+		if (check && !ret) {
+			KUNIT_EXPECT_EQ(test, a, 1ULL);
+			KUNIT_EXPECT_EQ(test, b, 4ULL);
+			KUNIT_EXPECT_EQ(test, c, 1ULL);
+		}
+		return ret;
+	case R_SUBACK:
+		ret = monc_decode_subscribe_ack(buf, len, &iv, &fsid);
+		if (check && !ret) {
+			KUNIT_EXPECT_EQ(test, iv, 86400U);
+			KUNIT_EXPECT_EQ(test, memcmp(fsid.b, fsid_bytes, 16), 0);
+		}
+		return ret;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Each vector decodes as the table says; a valid one cut at every byte is
+ * rejected, read from a heap copy of exactly that size (KASAN sees any
+ * read past it).
+ */
+static void reply_decode_and_truncation(struct kunit *test)
+{
+	const struct decode_case *t = test->param_value;
+	size_t cut;
+	u8 *copy;
+
+	copy = kunit_kmalloc(test, t->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	memcpy(copy, t->buf, t->len);
+	KUNIT_EXPECT_EQ(test, decode_one(t->kind, copy, t->len, test, true),
+			t->ret);
+	if (t->ret)
+		return;
+	for (cut = 0; cut < t->len; cut++) {
+		u8 *p = kmalloc(cut ? cut : 1, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		memcpy(p, t->buf, cut);
+		KUNIT_EXPECT_EQ_MSG(test, decode_one(t->kind, p, cut, test,
+						     false), -EINVAL,
+				    "accepted when cut to %zu bytes", cut);
+		kfree(p);
+	}
+}
+
+/* The fixed-size replies are checked exactly: one byte more is refused. */
+static void fixed_size_replies_exact_length(struct kunit *test)
+{
+	u8 *p = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct monc_statfs st;
+	uuid_t fsid;
+	u64 a, b, c;
+	u32 iv;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memcpy(p, cap_statfs_reply, 56);
+	KUNIT_EXPECT_EQ(test, monc_decode_statfs_reply(p, 57, &fsid, &a, &st),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, monc_decode_version_reply(p, 25, &a, &b, &c),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, monc_decode_subscribe_ack(p, 21, &iv, &fsid),
+			-EINVAL);
+}
+
+static struct kunit_case mon_client_cases[] = {
+	KUNIT_CASE(mount_ok),
+	KUNIT_CASE(mount_denied_with_message),
+	KUNIT_CASE(mount_timeout_and_interrupt),
+	KUNIT_CASE(hunting_never_repicks_failed_monitor),
+	KUNIT_CASE(parallel_hunting_first_auth_wins_losers_closed),
+	KUNIT_CASE(keepalive_timeout_reopens),
+	KUNIT_CASE(statfs_resent_after_reconnect_exactly_once),
+	KUNIT_CASE(unknown_tid_dropped),
+	KUNIT_CASE(unknown_message_type_dropped),
+	KUNIT_CASE(statfs_sync_timeout_unregisters),
+	KUNIT_CASE(monmap_of_another_cluster_rejected),
+	KUNIT_CASE(monmap_without_our_monitor_reopens),
+	KUNIT_CASE(fsid_provisional_until_mounted),
+	KUNIT_CASE(unlisted_monitor_before_mount_keeps_fsid),
+	KUNIT_CASE(subscribe_renewed_without_stateful_subs),
+	KUNIT_CASE(truncated_replies_through_session_dropped),
+	KUNIT_CASE(debugfs_shows_session_requests_monmap),
+	KUNIT_CASE(stop_with_pending_requests),
+	KUNIT_CASE(stop_during_hunting),
+	KUNIT_CASE(stop_during_mount),
+	KUNIT_CASE_PARAM(bad_options_rejected, bad_options_gen_params),
+	KUNIT_CASE_PARAM(reply_decode_and_truncation, decode_gen_params),
+	KUNIT_CASE(fixed_size_replies_exact_length),
+	{}
+};
+
+static struct kunit_suite mon_client_suite = {
+	.name = "monc_mon_client",
+	.init = fake_init,
+	.exit = fake_exit,
+	.test_cases = mon_client_cases,
+};
+
+kunit_test_suite(mon_client_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the monc session");
+MODULE_LICENSE("GPL");
