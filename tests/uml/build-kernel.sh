@@ -18,6 +18,9 @@
 #   LINUX_SOURCE_TAR (default /usr/src/linux-source-6.1.tar.xz),
 #   QUIET=1 to print only the build directory, JOBS (default nproc).
 set -euo pipefail
+# The body is one { } block so that bash parses it whole before running it:
+# editing this file during a run cannot break the run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/config
@@ -49,8 +52,10 @@ key=$( {
 dir=$cache_root/$key
 mkdir -p "$cache_root"
 
-# Fast path: a finished tree needs no lock.
+# Fast path: a finished tree needs no lock. .used dates the last use, for
+# pruning (below).
 if [ -e "$dir/.ready" ] && [ -x "$dir/build/linux" ]; then
+	touch "$dir/.used" 2>/dev/null || true
 	echo "$dir/build"
 	exit 0
 fi
@@ -127,6 +132,18 @@ rm -rf "$dir/mods"
 kmake INSTALL_MOD_PATH="$dir/mods" modules_install >>"$log" 2>&1 ||
 	fail "modules_install"
 
-touch "$dir/.ready"
+touch "$dir/.ready" "$dir/.used"
+# Drop other trees (each is ~1.5 GB) unused for 3 days, unless being built.
+for old in "$cache_root"/*/.used; do
+	old=${old%/.used}
+	[ "$old" != "$dir" ] || continue
+	if [ -z "$(find "$old/.used" -mtime -3)" ] && flock -n "$old.lock" true; then
+		say "pruning $old (unused for 3 days)"
+		rm -rf "$old" "$old.lock"
+	fi
+done
 say "done"
 echo "$dir/build"
+
+exit
+}

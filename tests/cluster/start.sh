@@ -1,0 +1,200 @@
+#!/bin/bash
+# Start a throw-away Ceph monitor cluster on 127.0.0.1 and wait for quorum.
+#
+#   tests/cluster/start.sh [NMONS]        NMONS is 1 or 3 (default $MONC_MONS or 1)
+#   tests/cluster/start.sh --prepare SEED [NMONS]
+#   tests/cluster/start.sh --from SEED
+#
+# --prepare does the slow one-off part (ceph.conf, keyring, monmaptool,
+# ceph-mon --mkfs) in SEED, with every path in ceph.conf and env already
+# pointing at MONC_CLUSTER_DIR, and starts nothing; --from copies SEED into
+# MONC_CLUSTER_DIR and starts the monitors. The rig prepares on the host
+# (0.5 s) and starts inside UML, where monmaptool and mkfs cost ~10 s.
+#
+# Monitors are named a, b, c and numbered 0, 1, 2 (their monmap rank); monitor
+# N listens on v1:127.0.0.1:$((MONC_BASE_PORT + N)), msgr v1 only.
+#
+# Environment:
+#   MONC_CLUSTER_DIR  scratch directory (default /tmp/monc-cluster); wiped first
+#   MONC_AUTH         none (default) or cephx
+#   MONC_BASE_PORT    first port (default 6789)
+#   MONC_TMPFS=1      mount a tmpfs on MONC_CLUSTER_DIR first (the UML init does)
+#   MONC_READY_TIMEOUT seconds to wait for quorum (default 120)
+#   MONC_TICKET_TTL   seconds: short cephx ticket lifetimes (auth_mon_ticket_ttl
+#                     and auth_service_ticket_ttl), for the renewal test
+#
+# On success it writes $MONC_CLUSTER_DIR/env, a shell file to source:
+#   CEPH_CONF, MONC_FSID, MONC_MONS, MONC_MON_ADDRS (comma list host:port),
+#   MONC_MON_HOST (ceph mon_host form), MONC_AUTH, MONC_ADMIN_KEY and
+#   MONC_TICKET_TTL (cephx only),
+#   MONC_CLUSTER_DIR, MONC_CLUSTER_BIN.
+# Use tests/cluster/mon.sh to kill/stop/cont/start/restart one monitor and
+# tests/cluster/stop.sh to stop them all.
+set -euo pipefail
+
+bin=$(cd "$(dirname "$0")" && pwd)
+mode=full
+case "${1:-}" in
+--prepare | --from)
+	mode=${1#--}
+	seed=${2:?usage: start.sh $1 SEED_DIR}
+	shift 2
+	;;
+esac
+nmons=${1:-${MONC_MONS:-1}}
+dir=${MONC_CLUSTER_DIR:-/tmp/monc-cluster}
+final=$dir
+auth=${MONC_AUTH:-none}
+base=${MONC_BASE_PORT:-6789}
+
+case "$nmons" in 1|2|3) ;; *) echo "start.sh: NMONS must be 1..3" >&2; exit 2 ;; esac
+case "$auth" in none|cephx) ;; *) echo "start.sh: MONC_AUTH must be none or cephx" >&2; exit 2 ;; esac
+
+# Make a fresh, empty cluster directory (stopping what ran there).
+fresh_dir() {
+	if [ -d "$dir/run" ]; then
+		MONC_CLUSTER_DIR=$dir "$bin/stop.sh" --kill || true
+	fi
+	if [ "${MONC_TMPFS:-0}" = 1 ]; then
+		mkdir -p "$dir"
+		mountpoint -q "$dir" || mount -t tmpfs -o size=512m tmpfs "$dir"
+	fi
+	mkdir -p "$dir"
+	rm -rf "${dir:?}"/*
+}
+launch() { # start every monitor of $dir/env and wait for quorum
+	local i n
+	n=$(sed -n 's/^export MONC_MONS=//p' "$dir/env")
+	mkdir -p "$dir/run" "$dir/log"
+	for ((i = 0; i < n; i++)); do
+		MONC_CLUSTER_DIR=$dir "$bin/mon.sh" start "$i" --no-wait
+	done
+	exec /usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-120}"
+}
+
+if [ "$mode" = from ]; then
+	fresh_dir
+	cp -a "$seed/." "$dir/"
+	launch
+fi
+if [ "$mode" = prepare ]; then
+	# Build in SEED; the paths are rewritten to MONC_CLUSTER_DIR at the end.
+	dir=$seed
+	rm -rf "$dir"
+	mkdir -p "$dir"
+else
+	fresh_dir
+fi
+mkdir -p "$dir/run" "$dir/log" "$dir/data"
+
+ids=(a b c)
+fsid=$(cat /proc/sys/kernel/random/uuid)
+addrs=()
+hosts=()
+for ((i = 0; i < nmons; i++)); do
+	addrs+=("127.0.0.1:$((base + i))")
+	hosts+=("v1:127.0.0.1:$((base + i))")
+done
+addr_list=$(IFS=,; echo "${addrs[*]}")
+host_list=$(IFS=,; echo "${hosts[*]}")
+
+if [ "$auth" = cephx ]; then
+	authline="cephx"
+	keyring=$dir/keyring
+else
+	authline="none"
+	keyring=/dev/null
+fi
+
+cat >"$dir/ceph.conf" <<EOF
+[global]
+fsid = $fsid
+mon_host = $host_list
+ms_bind_msgr1 = true
+ms_bind_msgr2 = false
+ms_bind_ipv6 = false
+auth_cluster_required = $authline
+auth_service_required = $authline
+auth_client_required = $authline
+keyring = $keyring
+run_dir = $dir/run
+pid_file = $dir/run/\$cluster-\$name.pid
+admin_socket = $dir/run/\$cluster-\$name.asok
+log_file = $dir/log/\$cluster-\$name.log
+mon_cluster_log_file = $dir/log/\$cluster.log
+crash_dir = $dir/crash
+exec_dir = $dir/run
+mon_data = $dir/data/\$cluster-\$id
+mon_lease = 1
+mon_election_timeout = 1
+mon_data_avail_warn = 1
+mon_data_avail_crit = 0
+mon_warn_on_insecure_global_id_reclaim_allowed = false
+mon_warn_on_pool_no_redundancy = false
+mon_allow_pool_delete = true
+mon_allow_pool_size_one = true
+osd_pool_default_size = 1
+log_to_stderr = false
+err_to_stderr = true
+debug_mon = 1/5
+debug_ms = 0/5
+EOF
+if [ -n "${MONC_TICKET_TTL:-}" ]; then
+	printf 'auth_mon_ticket_ttl = %s\nauth_service_ticket_ttl = %s\n' \
+		"$MONC_TICKET_TTL" "$MONC_TICKET_TTL" >>"$dir/ceph.conf"
+fi
+
+if [ "$auth" = cephx ]; then
+	ceph-authtool --create-keyring "$keyring" --gen-key -n mon. \
+		--cap mon 'allow *' >/dev/null
+	ceph-authtool "$keyring" --gen-key -n client.admin \
+		--cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' \
+		--cap mgr 'allow *' >/dev/null
+fi
+
+# One monmaptool call (each costs seconds under UML).
+addargs=()
+for ((i = 0; i < nmons; i++)); do
+	addargs+=(--add "${ids[i]}" "v1:${addrs[i]}")
+done
+monmaptool --create --fsid "$fsid" "${addargs[@]}" "$dir/monmap" >/dev/null
+
+# mkfs all monitors in parallel.
+pids=()
+for ((i = 0; i < nmons; i++)); do
+	ceph-mon --mkfs -c "$dir/ceph.conf" -i "${ids[i]}" --monmap "$dir/monmap" \
+		--keyring "$keyring" >>"$dir/log/mkfs.${ids[i]}.log" 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do
+	if ! wait "$p"; then
+		echo "start.sh: ceph-mon --mkfs failed; see $dir/log/mkfs.*.log" >&2
+		cat "$dir"/log/mkfs.*.log >&2
+		exit 1
+	fi
+done
+
+{
+	echo "export CEPH_CONF=$dir/ceph.conf"
+	echo "export MONC_CLUSTER_DIR=$final"
+	echo "export MONC_CLUSTER_BIN=$bin"
+	echo "export MONC_FSID=$fsid"
+	echo "export MONC_MONS=$nmons"
+	echo "export MONC_BASE_PORT=$base"
+	echo "export MONC_MON_ADDRS=$addr_list"
+	echo "export MONC_MON_HOST=$host_list"
+	echo "export MONC_AUTH=$auth"
+	if [ "$auth" = cephx ]; then
+		echo "export MONC_KEYRING=$keyring"
+		echo "export MONC_ADMIN_KEY=$(ceph-authtool "$keyring" -n client.admin -p)"
+		echo "export MONC_TICKET_TTL=${MONC_TICKET_TTL:-}"
+	fi
+} >"$dir/env"
+
+if [ "$mode" = prepare ]; then
+	# Point every path at the final directory; the stores hold no paths.
+	sed -i "s|$dir|$final|g" "$dir/ceph.conf" "$dir/env"
+	rm -rf "$dir/run" "$dir/log"
+	exit 0
+fi
+launch

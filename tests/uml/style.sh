@@ -1,0 +1,90 @@
+#!/bin/bash
+# make style: checkpatch.pl --strict on every .c/.h of the module and its
+# tests, one build against the Debian headers with sparse (C=2) and W=1, and
+# one sparse build against the UML kernel (which has KUnit, so the test
+# suites are checked too). Any warning or error fails. The builds run in a
+# private copy of the tree.
+set -euo pipefail
+# The body is one { } block so that bash parses it whole before running it:
+# editing this file during a run cannot break the run.
+{
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+kdir=${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+build_root=${BUILD_DIR:-/var/tmp/monc-build}
+cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
+tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
+status=0
+
+# checkpatch.pl and its data files, from the 6.1 source: reuse an extracted
+# UML tree when there is one, else extract just what checkpatch needs.
+checkpatch=
+for d in "$cache_root"/*/src; do
+	if [ -x "$d/scripts/checkpatch.pl" ]; then
+		checkpatch=$d/scripts/checkpatch.pl
+		break
+	fi
+done
+if [ -z "$checkpatch" ]; then
+	d=$cache_root/checkpatch
+	mkdir -p "$d"
+	(
+		flock 9
+		if [ ! -x "$d/scripts/checkpatch.pl" ]; then
+			tar -xJf "$tarball" -C "$d" --strip-components=1 \
+				--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+				'*/scripts/const_structs.checkpatch'
+		fi
+	) 9>"$d.lock"
+	checkpatch=$d/scripts/checkpatch.pl
+fi
+
+mapfile -t files < <(cd "$repo" && find . -path ./.git -prune -o -type f \
+	\( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
+echo "style: checkpatch --strict on ${#files[@]} files"
+for f in "${files[@]}"; do
+	out=$(cd "$repo" && "$checkpatch" --strict --no-tree --quiet --show-types -f "$f" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "$out"
+		status=1
+	fi
+done
+
+work=$(mktemp -d "$build_root/style.XXXXXX" 2>/dev/null ||
+	{ mkdir -p "$build_root" && mktemp -d "$build_root/style.XXXXXX"; })
+trap 'rm -rf "$work"' EXIT
+rsync -a --exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.order' \
+	--exclude=Module.symvers "$repo/" "$work/"
+echo "style: sparse (C=2) and W=1 build against $(basename "$kdir")"
+if ! make -C "$kdir" M="$work" C=2 CHECK=sparse W=1 modules >"$work/build.log" 2>&1; then
+	status=1
+fi
+if grep -iE '(warning|error):' "$work/build.log" | sed "s|$work/||g"; then
+	status=1
+fi
+# The KUnit suites are built only for the UML kernel (Debian's has no
+# KUnit), so run sparse there too.
+if kbuild=$(QUIET=1 "$repo/tests/uml/build-kernel.sh"); then
+	echo "style: sparse (C=2) build of the KUnit suites against the UML kernel"
+	find "$work" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
+	if ! make -C "$kbuild" M="$work" ARCH=um C=2 CHECK=sparse modules \
+		>"$work/uml.log" 2>&1; then
+		status=1
+	fi
+	if grep -iE '(warning|error):' "$work/uml.log" | sed "s|$work/||g"; then
+		status=1
+	fi
+else
+	echo "style: no UML kernel, so no sparse run over the KUnit suites"
+	status=1
+fi
+if [ "$status" = 0 ]; then
+	echo "style: clean"
+else
+	echo "style: FAILED"
+fi
+exit "$status"
+
+exit
+}
