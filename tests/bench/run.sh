@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The bench: monc, libceph and librados side by side, against one real
+# 3-monitor Ceph cluster (auth none, msgr v1), in one UML boot.
+#
+#   tests/bench/run.sh [--smoke] [--out FILE] [--clients LIST] [--keep]
+#
+#   --smoke    tiny counts (a minute or two inside UML): for make check; it
+#              exits 0 when the bench ran to its end, whatever the figures
+#   --out F    where the markdown table goes (host, full mode: default
+#              bench/results.md; raw JSON and console log in bench/out/)
+#   --clients  comma list out of libceph,monc,librados (default: all three)
+#   --keep     (host) keep the scratch directory
+#
+# It runs in two places:
+#
+# On the host (make bench): copy the tree to a scratch dir; build monc.ko
+# and tests/bench/ (monc_bench.ko, libceph/libceph_bench.ko) against the UML
+# tree, with the top-level Kbuild reduced to those, so other test modules
+# in progress cannot break the bench; if monc does not build, build
+# libceph_bench.ko alone and let monc's column say why. Make a depmod'ed
+# module root (the UML tree's modules, libceph among them, plus ours), boot
+# UML once with tests/bench/uml-init as PID 1, which starts the cluster
+# and runs this script again inside UML; render the table.
+# Environment: MONC_UML_TREE (UML build dir; default: what
+# tests/uml/build-kernel.sh prints), MONC_UML_MODS (its modules_install dir;
+# default <tree>/../mods), BENCH_TIMEOUT (s), UML_MEM (default 1G).
+#
+# Inside UML (from uml-init, or from tests/uml/init.sh's bench mode or an
+# integration script): needs MONC_MODROOT (modprobe -d root holding
+# libceph_bench/monc_bench) and a running cluster (MONC_CLUSTER_DIR, from
+# tests/cluster/start.sh). It loads the modules, runs bench.py, prints the
+# table and TAP lines, unloads what it loaded and leaves every monitor up.
+# Results go to $BENCH_OUT_DIR (default $MONC_RUN/bench).
+#
+# No figure is ever asserted on: a client that cannot be measured is
+# reported as such, and the exit status only says whether the bench ran.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+smoke=0
+out=
+clients=libceph,monc,librados
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) smoke=1 ;;
+	--out) out=$2; shift ;;
+	--clients) clients=$2; shift ;;
+	--keep) keep=1 ;;
+	*) echo "usage: $0 [--smoke] [--out FILE] [--clients LIST] [--keep]" >&2; exit 2 ;;
+	esac
+	shift
+done
+args=(--clients "$clients")
+[ "$smoke" = 1 ] && args+=(--smoke)
+
+say() { echo "bench: $*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# ------------------------------------------------------------ inside UML
+if grep -qs 'User Mode Linux' /proc/cpuinfo; then
+	: "${MONC_MODROOT:?MONC_MODROOT must name the modprobe -d root}"
+	: "${MONC_CLUSTER_DIR:=/tmp/monc-cluster}"
+	[ -r "$MONC_CLUSTER_DIR/env" ] || die "no cluster at $MONC_CLUSTER_DIR"
+	odir=${BENCH_OUT_DIR:-${MONC_RUN:-/tmp}/bench}
+	mkdir -p "$odir"
+	unload=()
+	for m in libceph monc; do
+		[ -d "/sys/module/$m" ] || unload=("$m" "${unload[@]}")
+	done
+	for m in libceph_bench monc_bench; do
+		[ -d "/sys/module/$m" ] && continue
+		if modprobe -d "$MONC_MODROOT" "$m" 2>"$odir/modprobe-$m.err"; then
+			unload=("$m" "${unload[@]}")
+		else
+			say "$m did not load: $(tr '\n' ' ' <"$odir/modprobe-$m.err")"
+		fi
+	done
+	rc=0
+	/usr/bin/python3 "$here/bench.py" run --cluster "$MONC_CLUSTER_DIR" \
+		--out "$odir/results.json" --md "$odir/results.md" --tap \
+		"${args[@]}" || rc=$?
+	for m in "${unload[@]}"; do
+		[ -d "/sys/module/$m" ] && { rmmod "$m" || say "rmmod $m failed"; }
+	done
+	exit "$rc"
+fi
+
+# ------------------------------------------------------------ on the host
+repo=$(cd "$here/../.." && pwd)
+tree=${MONC_UML_TREE:-$(QUIET=1 "$repo/tests/uml/build-kernel.sh")}
+[ -x "$tree/linux" ] || die "no UML kernel at $tree"
+mods=${MONC_UML_MODS:-$(dirname "$tree")/mods}
+krel=$(cat "$tree/include/config/kernel.release")
+[ -d "$mods/lib/modules/$krel" ] || die "no modules_install at $mods"
+
+scratch=$(mktemp -d /tmp/monc-bench.XXXXXX)
+cleanup() {
+	if [ "$keep" = 1 ]; then say "scratch kept: $scratch"; else rm -rf "$scratch"; fi
+}
+trap cleanup EXIT
+say "scratch $scratch, UML tree $tree"
+
+src=$scratch/src
+rsync -a --exclude .git --exclude /bench/out "$repo/" "$src/"
+# monc.ko and tests/bench/ only: the top-level Kbuild minus its tests/ lines.
+{ grep -v 'tests/' "$repo/Kbuild"; echo 'obj-m += tests/bench/'; } >"$src/Kbuild"
+kos=()
+if make -C "$tree" M="$src" ARCH=um modules >"$scratch/build.log" 2>&1; then
+	kos=("$src/monc.ko" "$src/tests/bench/monc_bench.ko"
+		"$src/tests/bench/libceph/libceph_bench.ko")
+else
+	say "monc.ko or monc_bench.ko did not build; monc is not measured:"
+	grep -E 'error|ERROR' "$scratch/build.log" | head -n 10 >&2 || true
+	make -C "$tree" M="$src/tests/bench/libceph" ARCH=um modules \
+		>>"$scratch/build.log" 2>&1 ||
+		{ tail -n 30 "$scratch/build.log" >&2; die "libceph_bench.ko did not build"; }
+	kos=("$src/tests/bench/libceph/libceph_bench.ko")
+fi
+
+modroot=$scratch/modroot
+mkdir -p "$modroot/lib/modules"
+cp -a "$mods/lib/modules/$krel" "$modroot/lib/modules/"
+mkdir -p "$modroot/lib/modules/$krel/extra"
+cp "${kos[@]}" "$modroot/lib/modules/$krel/extra/"
+depmod -b "$modroot" "$krel"
+
+cat >"$scratch/config.sh" <<CONF
+export BENCH_SRC=$src
+export BENCH_MODROOT=$modroot
+export BENCH_ARGS="${args[*]}"
+export BENCH_HOST_KERNEL="$(uname -r) ($(uname -m))"
+export BENCH_HOST_CPUS="$(nproc)"
+export BENCH_HOST_CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+export BENCH_MONC_REV="${BENCH_MONC_REV:-$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD -- . 2>/dev/null || echo +uncommitted)}"
+export BENCH_HOST_LOADAVG_AT_START="$(cut -d' ' -f1-3 /proc/loadavg) (host is shared; other jobs add noise)"
+CONF
+
+if [ "$smoke" = 1 ]; then t=${BENCH_TIMEOUT:-900}; else t=${BENCH_TIMEOUT:-5400}; fi
+say "booting UML (timeout ${t}s; console: $scratch/console.log)"
+rc=0
+# timeout kills the whole process group, UML's helpers included.
+timeout -k 10 "$t" "$tree/linux" mem="${UML_MEM:-1G}" uml_dir="$scratch/uml" \
+	root=/dev/root rootfstype=hostfs rootflags=/ rw \
+	init="$src/tests/bench/uml-init" con=null con0=fd:0,fd:1 \
+	BENCH_RUN="$scratch" </dev/null >"$scratch/console.raw" 2>&1 || rc=$?
+tr -d '\r' <"$scratch/console.raw" >"$scratch/console.log"
+rm -f "$scratch/console.raw"
+
+reports=$(grep -E '^(BUG|WARNING|INFO|ODEBUG|UBSAN):|^(kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault' \
+	"$scratch/console.log" || true)
+if [ -n "$reports" ]; then
+	say "kernel reports on the UML console (see $scratch/console.log):"
+	echo "$reports" | head -n 20 >&2
+fi
+if [ "$smoke" = 0 ]; then
+	mkdir -p "$repo/bench/out"
+	cp "$scratch/console.log" "$repo/bench/out/console.log"
+	[ -e "$scratch/results.json" ] && cp "$scratch/results.json" "$repo/bench/out/"
+	out=${out:-$repo/bench/results.md}
+fi
+if ! grep -q '^BENCH-UML-DONE' "$scratch/console.log" || [ ! -s "$scratch/results.md" ]; then
+	keep=1
+	tail -n 40 "$scratch/console.log" >&2
+	if [ -s "$scratch/results.json" ]; then
+		# What was measured before it stopped, marked as partial.
+		/usr/bin/python3 "$here/bench.py" render "$scratch/results.json" \
+			--partial "UML exited with $rc before the bench finished" \
+			--out "$scratch/results.md" || true
+		[ -n "$out" ] && cp "$scratch/results.md" "$out"
+	fi
+	die "UML exited with $rc before the bench finished"
+fi
+bench_rc=$(cat "$scratch/bench.rc" 2>/dev/null || echo missing)
+[ "$bench_rc" = 0 ] || { keep=1; die "the bench inside UML exited with $bench_rc"; }
+
+cat "$scratch/results.md"
+if [ -n "$out" ]; then
+	cp "$scratch/results.md" "$out"
+	say "table written to $out"
+fi
+if [ -n "$reports" ]; then
+	keep=1
+	[ "$smoke" = 1 ] && die "kernel reports during the smoke run (see above)"
+fi
+say "done"
