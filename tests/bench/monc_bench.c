@@ -23,6 +23,7 @@
 
 #include "mon_client.h"
 #include "bench_core.h"
+#include "tests/osdmap_epoch.h"
 
 struct mb_client {
 	struct monc_client *monc;
@@ -30,45 +31,11 @@ struct mb_client {
 	u32 osdmap_epoch;
 };
 
-/*
- * The newest epoch in an MOSDMap front: fsid, then {le32 count, count x
- * {le32 epoch, le32 len, len bytes}} for the incrementals and again for the
- * full maps. 0 if the front is malformed.
- */
-static u32 mb_osdmap_epoch(const u8 *p, size_t len)
-{
-	const u8 *end = p + len;
-	u32 newest = 0, n, e, l;
-	int pass;
-
-	if (len < 16)
-		return 0;
-	p += 16;
-	for (pass = 0; pass < 2; pass++) {
-		if (end - p < 4)
-			return 0;
-		n = get_unaligned_le32(p);
-		p += 4;
-		while (n--) {
-			if (end - p < 8)
-				return 0;
-			e = get_unaligned_le32(p);
-			l = get_unaligned_le32(p + 4);
-			p += 8;
-			if (l > end - p)
-				return 0;
-			p += l;
-			newest = max(newest, e);
-		}
-	}
-	return newest;
-}
-
 static void mb_osdmap(struct monc_client *monc, void *priv,
 		      const void *front, size_t len)
 {
 	struct mb_client *c = priv;
-	u32 epoch = mb_osdmap_epoch(front, len);
+	u32 epoch = monc_test_osdmap_epoch(front, len);
 
 	if (!epoch) {
 		pr_warn_ratelimited("osdmap without a map (%zu bytes)\n", len);

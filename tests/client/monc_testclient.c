@@ -58,6 +58,7 @@
 #include <asm/unaligned.h>
 
 #include "mon_client.h"
+#include "tests/osdmap_epoch.h"
 
 #define TC_LINE_MAX		512
 #define TC_MAX_ASYNC		1000
@@ -118,45 +119,10 @@ static u32 tc_le32(const u8 *p)
 	return get_unaligned_le32(p);
 }
 
-/*
- * MOSDMap front: fsid[16], map<u32 epoch, bufferlist> incremental,
- * map<u32 epoch, bufferlist> full, then more we do not need. Returns the
- * highest epoch found, 0 if none or if the front is malformed.
- */
-static u32 tc_osdmap_epoch(const u8 *p, size_t len)
-{
-	const u8 *end = p + len;
-	u32 best = 0, n, e, blen;
-	int pass;
-
-	if (len < 16)
-		return 0;
-	p += 16;
-	for (pass = 0; pass < 2; pass++) {
-		if (end - p < 4)
-			return 0;
-		n = tc_le32(p);
-		p += 4;
-		while (n--) {
-			if (end - p < 8)
-				return 0;
-			e = tc_le32(p);
-			blen = tc_le32(p + 4);
-			p += 8;
-			if (blen > end - p)
-				return 0;
-			p += blen;
-			if (e > best)
-				best = e;
-		}
-	}
-	return best;
-}
-
 static void tc_osdmap(struct monc_client *monc, void *priv, const void *front,
 		      size_t len)
 {
-	u32 epoch = tc_osdmap_epoch(front, len);
+	u32 epoch = monc_test_osdmap_epoch(front, len);
 
 	pr_debug("osdmap len %zu epoch %u\n", len, epoch);
 	atomic_inc(&tc.maps[MONC_MAP_OSDMAP].count);
