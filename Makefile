@@ -9,10 +9,13 @@
 #                         integration tests against ceph-mon, all inside UML, plus
 #                         a W=1 build for Debian and a load test on its stock
 #                         kernel under QEMU. Last line: "N passed, M failed".
+#                         MONC_SCRIPTS="00 20" runs only the integration scripts
+#                         whose names start so; tests/uml/README.md has the rest.
 #   make demo, make soak  boot UML with a monitor cluster and run tests/demo/*.sh
 #                         or tests/soak/*.sh
 #   make bench            tests/bench/run.sh: monc vs libceph vs librados
-#   make style            checkpatch --strict, sparse (C=2) and a W=1 build
+#   make style            checkpatch --strict, sparse (C=2) and a W=1 build for
+#                         Debian, sparse over the KUnit suites for UML
 #   make -s uml-kernel    build or reuse the UML test kernel; print its build dir
 #
 # check, demo, bench and style build in private copies of the tree under

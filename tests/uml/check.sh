@@ -264,13 +264,14 @@ uml_rc=0
 # timeout kills the whole process group, UML's helper processes included.
 timeout -k 10 "${UML_TIMEOUT:-1200}" "$kbuild/linux" mem="${UML_MEM:-1G}" \
 	uml_dir="$slot/umldir" root=/dev/root rootfstype=hostfs rootflags=/ rw \
-	init="$umlsrc/tests/uml/init.sh" con=null con0=fd:0,fd:1 kasan_multi_shot \
+	init="$umlsrc/tests/uml/init.sh" con=null con0=fd:0,fd:1 kasan_multi_shot watchdog_thresh=30 \
 	MONC_RUN="$run" </dev/null >"$run/console.raw" 2>&1 &
 uml_pid=$!
-# Watchdog: a kernel that hangs after a report (a stack overflow did that)
-# should not cost the whole UML_TIMEOUT. Stop UML when its console has been
-# silent for 120 s after a sanitiser report, or for a script's timeout plus
-# 120 s in any case. (init.sh tees script output to the console.)
+# Watchdog: a hung kernel should not cost the whole UML_TIMEOUT. Stop UML
+# when init.sh's heartbeat file (touched every 5 s) is UML_HANG_SECS (120)
+# old, when the console has been silent for 120 s after a sanitiser report,
+# or silent for a script's timeout plus 120 s in any case. (init.sh tees
+# script output to the console.)
 watchdog=
 last_size=-1
 last_change=$(date +%s)
@@ -278,19 +279,27 @@ while kill -0 "$uml_pid" 2>/dev/null; do
 	sleep 2
 	size=$(stat -c %s "$run/console.raw")
 	now=$(date +%s)
-	if [ "$size" != "$last_size" ]; then
-		last_size=$size
-		last_change=$now
-		continue
+	if [ -e "$run/heartbeat" ]; then
+		beat=$((now - $(stat -c %Y "$run/heartbeat")))
+		if [ "$beat" -ge "${UML_HANG_SECS:-120}" ]; then
+			watchdog="no heartbeat from UML's user space for ${beat}s (kernel hung?)"
+		fi
 	fi
-	quiet=$((now - last_change))
-	[ "$quiet" -ge 120 ] || continue
-	if [ "$quiet" -ge $((${MONC_TEST_TIMEOUT:-600} + 120)) ]; then
-		watchdog="console silent for ${quiet}s"
-	elif grep -aqE "$sanitiser" "$run/console.raw"; then
-		watchdog="console silent for ${quiet}s after a kernel report"
-	else
-		continue
+	if [ -z "$watchdog" ]; then
+		if [ "$size" != "$last_size" ]; then
+			last_size=$size
+			last_change=$now
+			continue
+		fi
+		quiet=$((now - last_change))
+		[ "$quiet" -ge 120 ] || continue
+		if [ "$quiet" -ge $((${MONC_TEST_TIMEOUT:-600} + 120)) ]; then
+			watchdog="console silent for ${quiet}s"
+		elif grep -aqE "$sanitiser" "$run/console.raw"; then
+			watchdog="console silent for ${quiet}s after a kernel report"
+		else
+			continue
+		fi
 	fi
 	say "stopping UML: $watchdog"
 	kill -TERM -- "-$uml_pid" 2>/dev/null || true

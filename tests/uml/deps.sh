@@ -9,7 +9,9 @@ pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev kmod cpio rsync
 	python3-cryptography gcc make binutils xz-utils patch python3
 	util-linux coreutils)
 
-installed=" $(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${pkgs[@]}" 2>/dev/null |
+# dpkg-query exits 1 when any package is unknown or not installed: that is
+# the normal case on a fresh machine, not an error (set -e would stop here).
+installed=" $( { dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${pkgs[@]}" 2>/dev/null || true; } |
 	sed -n 's/^installed //p' | tr '\n' ' ') "
 missing=()
 for p in "${pkgs[@]}"; do

@@ -65,6 +65,14 @@ t_boot=$T
 echo "boot $t_boot" >>"$MONC_RUN/timings"
 tap=$MONC_RUN/init.tap
 : >"$tap"
+# Heartbeat for the host's watchdog: it stops when UML's user space stops
+# running (a hung kernel), however quiet the console is otherwise.
+(
+	while :; do
+		: >"$MONC_RUN/heartbeat"
+		sleep 5
+	done
+) &
 
 rec() { # rec ok|"not ok" NAME...
 	local st=$1
