@@ -7,7 +7,7 @@ pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev kmod cpio rsync
 	dwarves busybox-static iproute2 sparse linux-headers-amd64
 	linux-image-amd64 qemu-system-x86 ceph-mon ceph-common python3-rados
 	python3-cryptography gcc make binutils xz-utils patch python3
-	util-linux coreutils)
+	util-linux coreutils debootstrap)
 
 # dpkg-query exits 1 when any package is unknown or not installed: that is
 # the normal case on a fresh machine, not an error (set -e would stop here).
