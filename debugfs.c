@@ -91,13 +91,13 @@ struct dentry *monc_debugfs_add(struct monc_client *monc, const char *name)
  */
 void monc_debugfs_rename(struct dentry *dir, const char *name)
 {
-	struct dentry *d;
+	int ret;
 
 	if (IS_ERR_OR_NULL(dir) || IS_ERR_OR_NULL(monc_debugfs_root))
 		return;
-	d = debugfs_rename(monc_debugfs_root, dir, monc_debugfs_root, name);
-	if (IS_ERR(d))
-		pr_debug("debugfs rename to %s: %ld\n", name, PTR_ERR(d));
+	ret = debugfs_change_name(dir, "%s", name);
+	if (ret)
+		pr_debug("debugfs rename to %s: %d\n", name, ret);
 }
 
 /**

@@ -24,7 +24,8 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
-#include <asm/unaligned.h>
+
+#include "compat.h"
 
 /* Entity address types (entity_addr_t::type). */
 #define MONC_ADDR_TYPE_NONE	0

@@ -1572,7 +1572,8 @@ static struct monc_conn *monc_tcp_open(const struct monc_entity_addr *peer,
 	mutex_lock(&con->mutex);
 	con->sock = sock;
 	con_sock_attach(con, sock);
-	ret = kernel_connect(sock, (struct sockaddr *)ss, addrlen, O_NONBLOCK);
+	ret = kernel_connect(sock, (struct sockaddr_unsized *)ss, addrlen,
+			     O_NONBLOCK);
 	if (ret && ret != -EINPROGRESS) {
 		pr_debug("%pISpc: connect: %d\n", ss, ret);
 		__con_kill(con);

@@ -27,7 +27,7 @@
 #include "../auth.h"
 #include "../internal.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 /* 6.1 has no KUNIT_EXPECT_MEMEQ yet. */
 #ifndef KUNIT_EXPECT_MEMEQ

@@ -1588,4 +1588,4 @@ kunit_test_suites(&msgr_wire_suite, &msgr_loopback_suite);
 
 MODULE_DESCRIPTION("KUnit tests of monc's msgr v1 connection");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -14,7 +14,7 @@
 
 #include "../internal.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 /*
  * The MonMap blob (the MMonMap front after its le32 length) that Pacific
@@ -667,7 +667,7 @@ static const struct tmon dup_names[] = {
 	{ "a", 1, { A4(T_LEG, 127, 0, 0, 2, 6789) } },
 };
 
-static const struct tmon empty_name[] = {
+static const struct tmon tmon_empty_name[] = {
 	{ "", 1, { A4(T_LEG, 127, 0, 0, 1, 6789) } },
 };
 
@@ -754,8 +754,8 @@ static const struct reject_case reject_cases[] = {
 	{ "legacy version 0", { .v = 0, THREE } },
 	{ "legacy version 0x0101", { .v = 1, THREE, .legacy_hi = 1 } },
 	{ "legacy version 0x0102", { .v = 2, THREE, .legacy_hi = 1 } },
-	{ "empty name (v9)", V9(.nmon = 1, .mon = empty_name) },
-	{ "empty name (v2)", { .v = 2, .nmon = 1, .mon = empty_name } },
+	{ "empty name (v9)", V9(.nmon = 1, .mon = tmon_empty_name) },
+	{ "empty name (v2)", { .v = 2, .nmon = 1, .mon = tmon_empty_name } },
 	{ "name over MONC_MON_NAME_MAX", V9(.nmon = 1, .mon = too_long_name) },
 	{ "name with a NUL inside", V9(THREE, .nul_name = true) },
 	{ "mon_info_t name differs from its key",

@@ -9,7 +9,8 @@
 
 #include <linux/minmax.h>
 #include <linux/types.h>
-#include <asm/unaligned.h>
+
+#include "compat.h"
 
 /*
  * MOSDMap front: fsid[16], then map<u32 epoch, bufferlist> incremental and

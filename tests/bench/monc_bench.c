@@ -19,8 +19,8 @@
 #include <linux/in.h>
 #include <linux/inet.h>
 #include <linux/jiffies.h>
-#include <asm/unaligned.h>
 
+#include "compat.h"
 #include "mon_client.h"
 #include "bench_core.h"
 #include "tests/osdmap_epoch.h"

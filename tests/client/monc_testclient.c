@@ -55,8 +55,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include <asm/unaligned.h>
-
+#include "compat.h"
 #include "mon_client.h"
 #include "tests/osdmap_epoch.h"
 

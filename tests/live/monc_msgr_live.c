@@ -495,4 +495,4 @@ module_exit(live_exit_module);
 
 MODULE_DESCRIPTION("monc msgr v1 connection checks against a live ceph-mon");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -46,10 +46,9 @@
 #include <linux/statfs.h>
 #include <linux/string.h>
 
-#include <asm/unaligned.h>
-
 #include <keys/user-type.h>
 
+#include "compat.h"
 #include "mon_client.h"
 
 /* "monf"; statfs(2) reports it as f_type. */
@@ -557,7 +556,7 @@ static const struct super_operations monfs_sops = {
 	.statfs = monfs_statfs,
 	.show_options = monfs_show_options,
 	.umount_begin = monfs_umount_begin,
-	.drop_inode = generic_delete_inode,
+	.drop_inode = inode_just_drop,
 };
 
 static void monfs_osdmap(struct monc_client *monc, void *priv,
@@ -616,6 +615,7 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 static int monfs_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct monfs_info *fsi = sb->s_fs_info;
+	struct timespec64 now;
 	struct inode *root;
 	int err;
 
@@ -637,9 +637,10 @@ static int monfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	root->i_mode = S_IFDIR | 0555;
 	root->i_op = &simple_dir_inode_operations;
 	root->i_fop = &simple_dir_operations;
-	root->i_atime = current_time(root);
-	root->i_mtime = root->i_atime;
-	root->i_ctime = root->i_atime;
+	now = current_time(root);
+	inode_set_atime_to_ts(root, now);
+	inode_set_mtime_to_ts(root, now);
+	inode_set_ctime_to_ts(root, now);
 	set_nlink(root, 2);
 	sb->s_root = d_make_root(root);
 	if (!sb->s_root)

@@ -658,4 +658,4 @@ module_exit(rl_exit);
 
 MODULE_DESCRIPTION("monc reliability test client (failslab, load, unload)");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place that knows which kernel monc is built for.
+ *
+ * monc is written against the newest kernel API it is tested on (Linux 7.2,
+ * Debian unstable). For older kernels (down to 6.1, Debian 12) this header
+ * supplies what is missing, under the new name and with the new signature,
+ * so that the rest of the code has no #if on the kernel version. Each block
+ * names the release that changed the interface. Every file that uses one of
+ * these interfaces includes this header; it includes what it needs.
+ */
+#ifndef _MONC_COMPAT_H
+#define _MONC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+
+/* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * 6.13: MODULE_IMPORT_NS() and EXPORT_SYMBOL_NS() take the namespace as a
+ * string literal. Give older kernels the same form.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#undef MODULE_IMPORT_NS
+#define MODULE_IMPORT_NS(ns) MODULE_INFO(import_ns, ns)
+#endif
+
+/*
+ * 6.7: atime and mtime are reached through accessors. (The ctime ones came
+ * in 6.6 and were backported to the 6.1 stable series that Debian 12 ships,
+ * so they need nothing here.)
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+static inline struct timespec64 inode_set_atime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_atime = ts;
+	return ts;
+}
+
+static inline struct timespec64 inode_set_mtime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_mtime = ts;
+	return ts;
+}
+#endif
+
+/* 6.18: generic_delete_inode() became inode_just_drop(). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#define inode_just_drop generic_delete_inode
+#endif
+
+/*
+ * 6.14: debugfs_rename() gave way to debugfs_change_name(), which renames
+ * within the same directory and returns an errno.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+static inline __printf(2, 3) int debugfs_change_name(struct dentry *dentry,
+						     const char *fmt, ...)
+{
+	struct dentry *d;
+	va_list args;
+	char *name;
+
+	va_start(args, fmt);
+	name = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	if (!name)
+		return -ENOMEM;
+	d = debugfs_rename(dentry->d_parent, dentry, dentry->d_parent, name);
+	kfree(name);
+	return PTR_ERR_OR_ZERO(d);
+}
+#endif
+
+/*
+ * 6.19: kernel_connect() and the proto_ops take a struct sockaddr_unsized *
+ * (a struct sockaddr without the fixed 14-byte sa_data).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#define sockaddr_unsized sockaddr
+#endif
+
+#endif /* _MONC_COMPAT_H */
