@@ -2,9 +2,16 @@
 #
 # monc: the out-of-tree Ceph monitor client module.
 #
-#   make [modules]        build monc.ko against KDIR (Debian's 6.1 headers by
-#                         default; KDIR=<uml build> ARCH=um for UML; W=1 passes on)
+#   make [modules]        build monc.ko and the sample/test client modules
+#                         against KDIR: the running kernel's headers
+#                         (/lib/modules/$(uname -r)/build) when installed, else
+#                         the newest /usr/src/linux-headers-* (with a note
+#                         saying which package to install); KDIR=<uml build>
+#                         ARCH=um for UML; W=1 and C=2 pass on
+#   make install          build monc.ko alone and install it for KDIR's kernel
+#                         (modules_install with M=; INSTALL_MOD_PATH passes on)
 #   make clean
+#   dkms add .            dkms.conf builds and installs monc.ko alone
 #   make check            the one test command: KUnit + kmemleak + sanitisers +
 #                         integration tests against ceph-mon, all inside UML, plus
 #                         a W=1 build for Debian and a load test on its stock
@@ -25,7 +32,19 @@
 # The module itself is described in Kbuild; kbuild reads this file only for
 # the rules below, never for objects.
 
-KDIR ?= /usr/src/linux-headers-6.1.0-56-amd64
+# The kernel to build for: KDIR, else the running kernel's headers, else the
+# newest installed Debian headers, with a note naming the package to install.
+KVER ?= $(shell uname -r)
+ifeq ($(origin KDIR),undefined)
+ifneq ($(wildcard /lib/modules/$(KVER)/build/Makefile),)
+KDIR := /lib/modules/$(KVER)/build
+else
+KDIR := $(patsubst %/Module.symvers,%,$(lastword $(shell ls -d \
+	/usr/src/linux-headers-*/Module.symvers 2>/dev/null | sort -V)))
+KDIR_NOTE := monc: no headers for the running kernel $(KVER) (apt-get install \
+	linux-headers-$(KVER)); building for $(or $(KDIR),nothing)
+endif
+endif
 BUILD_DIR ?= /var/tmp/monc-build
 MONC_UML_CACHE ?= /var/cache/monc-uml
 export KDIR BUILD_DIR MONC_UML_CACHE
@@ -41,14 +60,25 @@ ifneq ($(KERNELRELEASE),)
 $(error monc: Kbuild is missing)
 endif
 
-.PHONY: all modules clean check demo bench soak style uml-kernel
+.PHONY: all modules install clean kdir check demo bench soak style uml-kernel \
+	fresh
 
 all: modules
 
-modules:
+# Say once which kernel a module build is for, and stop if there is none.
+kdir:
+	$(if $(KDIR_NOTE),@echo "$(KDIR_NOTE)" >&2)
+	$(if $(wildcard $(KDIR)/Makefile),,$(error monc: no kernel headers in \
+		'$(KDIR)'; apt-get install linux-headers-amd64 or pass KDIR=))
+
+modules: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-clean:
+install: kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) MONC_TESTS=n modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) MONC_TESTS=n modules_install
+
+clean: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 uml-kernel:
@@ -71,3 +101,8 @@ soak:
 
 style:
 	@tests/uml/style.sh
+
+# A fresh Debian 12 (debootstrap minbase), a clean clone of this tree and
+# make demo inside it, with nothing preinstalled (about 20 to 30 min).
+fresh:
+	@tests/fresh.sh
