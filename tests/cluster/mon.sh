@@ -9,11 +9,15 @@
 #   tests/cluster/mon.sh restart N   kill, then start and wait for quorum
 #   tests/cluster/mon.sh pid N       print its pid
 #
-# MONC_CLUSTER_DIR selects the cluster (default /tmp/monc-cluster).
+# MONC_CLUSTER_DIR selects the cluster (default /tmp/monc-cluster); the
+# release is the one start.sh recorded in its env file.
 set -euo pipefail
 
 bin=$(cd "$(dirname "$0")" && pwd)
 dir=${MONC_CLUSTER_DIR:-/tmp/monc-cluster}
+# shellcheck source=release.sh
+. "$bin/release.sh"
+ceph_release_of "$dir/env"
 cmd=${1:?usage: mon.sh kill|stop|cont|start|restart|pid N}
 n=${2:?usage: mon.sh $cmd N}
 ids=(a b c)
@@ -39,8 +43,9 @@ do_start() {
 		echo "mon.sh: mon.$id is already running" >&2
 		return 0
 	fi
-	# -f keeps it in the foreground, so $! is the monitor itself.
-	ceph-mon -f -c "$dir/ceph.conf" -i "$id" </dev/null \
+	# -f keeps it in the foreground, and ceph_exec execs it, so $! is the
+	# monitor itself.
+	(ceph_exec ceph-mon -f -c "$dir/ceph.conf" -i "$id") </dev/null \
 		>>"$dir/log/mon.$id.stdout" 2>&1 &
 	echo $! >"$pidfile"
 	disown

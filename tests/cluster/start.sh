@@ -15,24 +15,40 @@
 # N listens on v1:127.0.0.1:$((MONC_BASE_PORT + N)), msgr v1 only.
 #
 # Environment:
+#   MONC_CEPH         the Ceph release: pacific (default), reef or tentacle
+#                     (tests/cluster/release.sh; Reef and Tentacle run from the
+#                     chroots of tests/uml/chroot.sh, so every path must be
+#                     under /tmp for them)
 #   MONC_CLUSTER_DIR  scratch directory (default /tmp/monc-cluster); wiped first
 #   MONC_AUTH         none (default) or cephx
 #   MONC_BASE_PORT    first port (default 6789)
 #   MONC_TMPFS=1      mount a tmpfs on MONC_CLUSTER_DIR first (the UML init does)
 #   MONC_READY_TIMEOUT seconds to wait for quorum (default 120)
+#   MONC_MON_LEASE, MONC_MON_ELECTION_TIMEOUT  seconds (default 2 and 2; Ceph's
+#                     are 5 and 5): a fast new quorum after a monitor dies.
+#                     1 and 1 re-form it in 3-4 s, but on a loaded host (2
+#                     cores, several UMLs) paxos then times out its collect
+#                     phase (2 x lease) again and again and never forms one.
 #   MONC_TICKET_TTL   seconds: short cephx ticket lifetimes (auth_mon_ticket_ttl
 #                     and auth_service_ticket_ttl), for the renewal test
+#   MONC_CEPHX_KEY_TYPE  client.admin's key type: empty for the release's
+#                     default (Tentacle: aes256k; older: aes), or aes, aes256k
+#   MONC_CEPHX_CIPHERS   auth_allowed_ciphers, comma separated (empty: the
+#                     release's default; Tentacle's is aes256k only)
 #
 # On success it writes $MONC_CLUSTER_DIR/env, a shell file to source:
 #   CEPH_CONF, MONC_FSID, MONC_MONS, MONC_MON_ADDRS (comma list host:port),
 #   MONC_MON_HOST (ceph mon_host form), MONC_AUTH, MONC_ADMIN_KEY and
-#   MONC_TICKET_TTL (cephx only),
-#   MONC_CLUSTER_DIR, MONC_CLUSTER_BIN.
+#   MONC_TICKET_TTL (cephx only), MONC_CEPH (the release), MONC_CEPH_ROOT
+#   (its chroot, empty for the host), MONC_CLUSTER_DIR, MONC_CLUSTER_BIN;
+# and, once in quorum, prints each monitor's version (and $dir/versions).
 # Use tests/cluster/mon.sh to kill/stop/cont/start/restart one monitor and
 # tests/cluster/stop.sh to stop them all.
 set -euo pipefail
 
 bin=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=release.sh
+. "$bin/release.sh"
 mode=full
 case "${1:-}" in
 --prepare | --from)
@@ -41,6 +57,11 @@ case "${1:-}" in
 	shift 2
 	;;
 esac
+if [ "$mode" = from ]; then
+	ceph_release_of "$seed/env"
+else
+	ceph_release
+fi
 nmons=${1:-${MONC_MONS:-1}}
 dir=${MONC_CLUSTER_DIR:-/tmp/monc-cluster}
 final=$dir
@@ -49,6 +70,16 @@ base=${MONC_BASE_PORT:-6789}
 
 case "$nmons" in 1|2|3) ;; *) echo "start.sh: NMONS must be 1..3" >&2; exit 2 ;; esac
 case "$auth" in none|cephx) ;; *) echo "start.sh: MONC_AUTH must be none or cephx" >&2; exit 2 ;; esac
+if ! ceph_root_ok; then
+	echo "start.sh: no Ceph $CEPH_RELEASE tools in ${CEPH_ROOT:-/}; make them with tests/uml/chroot.sh $CEPH_SUITE" >&2
+	exit 1
+fi
+if [ -n "$CEPH_ROOT" ]; then
+	case "$dir" in
+	/tmp/?*) ;;
+	*) echo "start.sh: Ceph $CEPH_RELEASE runs in a chroot that sees only /tmp: MONC_CLUSTER_DIR must be under /tmp" >&2; exit 2 ;;
+	esac
+fi
 
 # Make a fresh, empty cluster directory (stopping what ran there).
 fresh_dir() {
@@ -69,7 +100,8 @@ launch() { # start every monitor of $dir/env and wait for quorum
 	for ((i = 0; i < n; i++)); do
 		MONC_CLUSTER_DIR=$dir "$bin/mon.sh" start "$i" --no-wait
 	done
-	exec /usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-120}"
+	exec /usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-120}" \
+		--versions "$dir/versions"
 }
 
 if [ "$mode" = from ]; then
@@ -79,9 +111,15 @@ if [ "$mode" = from ]; then
 fi
 if [ "$mode" = prepare ]; then
 	# Build in SEED; the paths are rewritten to MONC_CLUSTER_DIR at the end.
-	dir=$seed
-	rm -rf "$dir"
-	mkdir -p "$dir"
+	# A chroot release sees only /tmp: build there, then move it to SEED.
+	rm -rf "$seed"
+	if [ -n "$CEPH_ROOT" ]; then
+		dir=$(mktemp -d /tmp/monc-seed.XXXXXX)
+		trap 'rm -rf "$dir"' EXIT
+	else
+		dir=$seed
+		mkdir -p "$dir"
+	fi
 else
 	fresh_dir
 fi
@@ -125,8 +163,8 @@ mon_cluster_log_file = $dir/log/\$cluster.log
 crash_dir = $dir/crash
 exec_dir = $dir/run
 mon_data = $dir/data/\$cluster-\$id
-mon_lease = 1
-mon_election_timeout = 1
+mon_lease = ${MONC_MON_LEASE:-2}
+mon_election_timeout = ${MONC_MON_ELECTION_TIMEOUT:-2}
 mon_data_avail_warn = 1
 mon_data_avail_crit = 0
 mon_warn_on_insecure_global_id_reclaim_allowed = false
@@ -143,11 +181,16 @@ if [ -n "${MONC_TICKET_TTL:-}" ]; then
 	printf 'auth_mon_ticket_ttl = %s\nauth_service_ticket_ttl = %s\n' \
 		"$MONC_TICKET_TTL" "$MONC_TICKET_TTL" >>"$dir/ceph.conf"
 fi
+if [ -n "${MONC_CEPHX_CIPHERS:-}" ]; then
+	echo "auth_allowed_ciphers = ${MONC_CEPHX_CIPHERS//,/, }" >>"$dir/ceph.conf"
+fi
 
 if [ "$auth" = cephx ]; then
-	ceph-authtool --create-keyring "$keyring" --gen-key -n mon. \
+	keytype=()
+	[ -n "${MONC_CEPHX_KEY_TYPE:-}" ] && keytype=(--key-type "$MONC_CEPHX_KEY_TYPE")
+	ceph_x ceph-authtool --create-keyring "$keyring" --gen-key -n mon. \
 		--cap mon 'allow *' >/dev/null
-	ceph-authtool "$keyring" --gen-key -n client.admin \
+	ceph_x ceph-authtool "$keyring" --gen-key -n client.admin "${keytype[@]}" \
 		--cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' \
 		--cap mgr 'allow *' >/dev/null
 fi
@@ -157,12 +200,12 @@ addargs=()
 for ((i = 0; i < nmons; i++)); do
 	addargs+=(--add "${ids[i]}" "v1:${addrs[i]}")
 done
-monmaptool --create --fsid "$fsid" "${addargs[@]}" "$dir/monmap" >/dev/null
+ceph_x monmaptool --create --fsid "$fsid" "${addargs[@]}" "$dir/monmap" >/dev/null
 
 # mkfs all monitors in parallel.
 pids=()
 for ((i = 0; i < nmons; i++)); do
-	ceph-mon --mkfs -c "$dir/ceph.conf" -i "${ids[i]}" --monmap "$dir/monmap" \
+	ceph_x ceph-mon --mkfs -c "$dir/ceph.conf" -i "${ids[i]}" --monmap "$dir/monmap" \
 		--keyring "$keyring" >>"$dir/log/mkfs.${ids[i]}.log" 2>&1 &
 	pids+=($!)
 done
@@ -184,9 +227,11 @@ done
 	echo "export MONC_MON_ADDRS=$addr_list"
 	echo "export MONC_MON_HOST=$host_list"
 	echo "export MONC_AUTH=$auth"
+	echo "export MONC_CEPH=$CEPH_RELEASE"
+	echo "export MONC_CEPH_ROOT=$CEPH_ROOT"
 	if [ "$auth" = cephx ]; then
 		echo "export MONC_KEYRING=$keyring"
-		echo "export MONC_ADMIN_KEY=$(ceph-authtool "$keyring" -n client.admin -p)"
+		echo "export MONC_ADMIN_KEY=$(ceph_x ceph-authtool "$keyring" -n client.admin -p)"
 		echo "export MONC_TICKET_TTL=${MONC_TICKET_TTL:-}"
 	fi
 } >"$dir/env"
@@ -195,6 +240,10 @@ if [ "$mode" = prepare ]; then
 	# Point every path at the final directory; the stores hold no paths.
 	sed -i "s|$dir|$final|g" "$dir/ceph.conf" "$dir/env"
 	rm -rf "$dir/run" "$dir/log"
+	if [ "$dir" != "$seed" ]; then
+		mkdir -p "$seed"
+		cp -a "$dir/." "$seed/"
+	fi
 	exit 0
 fi
 launch

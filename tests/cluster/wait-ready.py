@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 # Wait until every running monitor of a start.sh cluster is in quorum.
 #
-#   wait-ready.py CLUSTER_DIR [--timeout S]
+#   wait-ready.py CLUSTER_DIR [--timeout S] [--versions FILE]
 #
 # It asks each monitor's admin socket for mon_status directly (the ceph CLI
 # costs 8-11 s per call under UML). A monitor whose pid file is missing or
 # whose process is gone is not waited for. Ready means: every live monitor is
 # leader or peon, and each one's quorum holds all the live monitors.
+# With --versions, it then asks each monitor for its version and prints one
+# line per monitor, "mon.a 20.2.4 tentacle (stable)", also written to FILE.
 import json
 import os
 import socket
@@ -53,6 +55,23 @@ def live_mons(d):
     return mons
 
 
+def versions(d, mons, path):
+    lines = []
+    for rank, mid in sorted(mons.items()):
+        asok = os.path.join(d, "run", "ceph-mon.%s.asok" % mid)
+        try:
+            v = asok_command(asok, "version")
+            line = "mon.%s %s %s (%s)" % (mid, v.get("version", "?"),
+                                          v.get("release", "?"),
+                                          v.get("release_type", "?"))
+        except (OSError, ValueError) as e:
+            line = "mon.%s version unknown (%s)" % (mid, type(e).__name__)
+        lines.append(line)
+        print(line)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
     d = sys.argv[1]
     timeout = 120.0
@@ -83,6 +102,8 @@ def main():
             last = " ".join(states)
             if ok:
                 print("cluster ready: %s" % last)
+                if "--versions" in sys.argv:
+                    versions(d, mons, sys.argv[sys.argv.index("--versions") + 1])
                 return 0
         time.sleep(0.2)
     print("wait-ready: timed out after %.0f s: %s" % (timeout, last), file=sys.stderr)
