@@ -59,8 +59,9 @@ static const char *monc_auth_method_name(u32 protocol)
  * @methods: bitmask of BIT(%MONC_AUTH_NONE) and BIT(%MONC_AUTH_CEPHX) to
  *	offer; 0 means auth none only
  * @name: entity id without "client."; NULL means "admin"
- * @secret: the cephx key (%MONC_SECRET_LEN bytes); required when cephx is
- *	offered, ignored otherwise. It is copied; the copy is zeroed on free.
+ * @secret: the cephx key: 16 bytes for an aes key (CryptoKey type 1), 32
+ *	for an aes256k key (type 2); required when cephx is offered, ignored
+ *	otherwise. It is copied; the copy is zeroed on free.
  * @secret_len: length of @secret
  *
  * Context: process context; may sleep (allocates with GFP_KERNEL).
@@ -89,8 +90,10 @@ struct monc_auth *monc_auth_create(unsigned int methods, const char *name,
 		return ERR_PTR(-EINVAL);
 	}
 	if ((methods & BIT(MONC_AUTH_CEPHX)) &&
-	    (!secret || secret_len != MONC_SECRET_LEN)) {
-		pr_err("cephx needs a %d-byte secret\n", MONC_SECRET_LEN);
+	    (!secret || (secret_len != MONC_AES_KEY_LEN &&
+			 secret_len != MONC_AES256K_KEY_LEN))) {
+		pr_err("cephx needs a %d-byte (aes) or %d-byte (aes256k) secret\n",
+		       MONC_AES_KEY_LEN, MONC_AES256K_KEY_LEN);
 		return ERR_PTR(-EINVAL);
 	}
 

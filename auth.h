@@ -99,7 +99,77 @@ int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
 bool monc_x_need_renew(struct monc_auth_x *x);
 void monc_x_show(struct monc_auth_x *x, struct seq_file *s);
 
+/*
+ * The ciphers of cephx (crypto.c): aes (CryptoKey type 1) and aes256k
+ * (type 2, CEPH_CRYPTO_AES256KRB5: RFC 8009's aes256-cts-hmac-sha384-192).
+ * Same serialization rule: one struct monc_crypto belongs to one cephx
+ * state.
+ */
+#define MONC_CRYPTO_AES			1
+#define MONC_CRYPTO_AES256KRB5		2
+#define MONC_AES_KEY_LEN		16
+#define MONC_AES256K_KEY_LEN		32
+#define MONC_KEY_MAX_LEN		32
+
+/*
+ * cephx key usages (Ceph's CephxProtocol.h, Linux 7.0's
+ * auth_x_protocol.h). aes256k derives Ke and Ki from the key and the
+ * usage; aes ignores it.
+ */
+/* the AUTH session's connection secret, under the AUTH session key */
+#define MONC_X_USAGE_AUTH_CONNECTION_SECRET	0x03
+/*
+ * CephXServiceTicket ("blob for me", with the session key): under the
+ * client's secret for the AUTH ticket, under the AUTH session key for the
+ * other services' tickets
+ */
+#define MONC_X_USAGE_TICKET_SESSION_KEY		0x04
+/* the service's ticket blob, when sealed with the old AUTH session key */
+#define MONC_X_USAGE_TICKET_BLOB		0x05
+
+struct monc_key {
+	u16 type;			/* MONC_CRYPTO_* */
+	u16 len;			/* 16 or 32 */
+	u8 key[MONC_KEY_MAX_LEN];
+};
+
+struct crypto_sync_skcipher;
+struct crypto_skcipher;
+struct skcipher_request;
+struct crypto_shash;
+
+struct monc_crypto {
+	struct crypto_sync_skcipher *cbc;	/* aes */
+	struct crypto_skcipher *cts;		/* aes256k */
+	struct skcipher_request *cts_req;
+	struct crypto_shash *hmac384;		/* aes256k: KDF and integrity */
+	struct crypto_shash *hmac256;		/* aes256k: challenge hash */
+};
+
+int monc_key_set(struct monc_key *k, u16 type, const void *secret, u32 len);
+u32 monc_key_len(u16 type);
+const char *monc_key_type_name(u16 type);
+int monc_crypto_init(struct monc_crypto *c, u16 type);
+void monc_crypto_free(struct monc_crypto *c);
+bool monc_crypto_supports(const struct monc_crypto *c, u16 type);
+u32 monc_crypto_head_len(u16 type);
+u32 monc_crypto_sealed_len(u16 type, u32 len);
+int monc_crypto_encrypt(struct monc_crypto *c, const struct monc_key *key,
+			u32 usage, const u8 *confounder, u8 *buf, u32 len);
+int monc_crypto_decrypt(struct monc_crypto *c, const struct monc_key *key,
+			u32 usage, u8 *buf, u32 len, u32 *plain_off,
+			u32 *plain_len);
+int monc_crypto_hmac_sha256(struct monc_crypto *c, const struct monc_key *key,
+			    const void *data, u32 len, u8 *out);
+
 #if IS_ENABLED(CONFIG_KUNIT)
+/* crypto.c's RFC 8009 primitives, for the known answers. */
+int monc_krb5_hmac(struct monc_crypto *c, const u8 *key, u32 key_len,
+		   const void *prefix, u32 prefix_len, const void *data,
+		   u32 len, u8 *out, u32 out_len);
+int monc_krb5_kdf(struct monc_crypto *c, const u8 *key, u32 usage, u8 type,
+		  u8 *out, u32 out_len);
+
 /* Test hooks (auth_x.c, exported only in kernels with KUnit). */
 struct monc_auth_x *monc_auth_x_of(struct monc_auth *auth);
 void monc_x_test_set_challenge(struct monc_auth_x *x, u64 client_challenge);
@@ -107,10 +177,12 @@ void monc_x_test_age(struct monc_auth_x *x, unsigned int seconds);
 unsigned int monc_x_renewals(struct monc_auth_x *x);
 int monc_x_ticket_info(struct monc_auth_x *x, unsigned int service,
 		       u64 *secret_id, u32 *blob_len, u32 *ttl);
-int monc_x_encrypt(struct monc_auth_x *x, const u8 *key, const void *plain,
-		   u32 len, void **p, void *end);
-int monc_x_decrypt(struct monc_auth_x *x, const u8 *key, const void **p,
-		   const void *end, u8 **buf, u32 *plain_len);
+void monc_x_test_set_confounder(struct monc_auth_x *x, const u8 *confounder);
+int monc_x_encrypt(struct monc_auth_x *x, const struct monc_key *key,
+		   u32 usage, const void *plain, u32 len, void **p, void *end);
+int monc_x_decrypt(struct monc_auth_x *x, const struct monc_key *key,
+		   u32 usage, const void **p, const void *end, u8 **buf,
+		   u32 *plain_len);
 int monc_x_challenge_key(struct monc_auth_x *x, u64 server_challenge,
 			 u64 client_challenge, u64 *key);
 #endif

@@ -18,16 +18,29 @@
  *            the new AUTH session key)
  *
  * A ticket reply is u8 v 1, le32 n, then n times: le32 service, u8 v 1,
- * sealed CephXServiceTicket {u8 v 1, CryptoKey {le16 type 1, utime created,
- * le16 len 16, key}, utime validity}, u8 is_enc, then le32 len + ticket
+ * sealed CephXServiceTicket {u8 v 1, CryptoKey {le16 type, utime created,
+ * le16 len, key}, utime validity}, u8 is_enc, then le32 len + ticket
  * blob {u8 v 1, le64 secret_id, le32 len, opaque blob}, itself sealed with
  * the service's old session key when is_enc is 1 (renewal).
  *
- * "Sealed" means le32 length, then AES-128-CBC with the fixed IV
- * "cephsageyudagreg" of {u8 v 1, le64 magic 0xff009cad8826aa55,
- * plaintext} padded PKCS#7-style to a whole block. The challenge key is
- * the XOR of the le64 words of the sealed {server_challenge,
- * client_challenge}, length prefix included (36 bytes: 4 words).
+ * "Sealed" means le32 length, then {u8 v 1, le64 magic 0xff009cad8826aa55,
+ * plaintext} encrypted with the key's cipher (crypto.c): aes (type 1) or
+ * aes256k (type 2, AES256KRB5). aes256k keys encrypt per key usage: the
+ * CephXServiceTicket with MONC_X_USAGE_TICKET_SESSION_KEY, the sealed
+ * ticket blob with MONC_X_USAGE_TICKET_BLOB (auth.h).
+ *
+ * The challenge key proves the secret. With an aes secret it is the XOR
+ * of the le64 words of the sealed {le64 server_challenge, le64
+ * client_challenge}, length prefix included (36 bytes: 4 words). With an
+ * aes256k secret (Tentacle, "auth/cephx: modify client + server challenges
+ * hashing"; Linux 7.0) the random confounder would make that differ each
+ * time, so it is the XOR of the four le64 words of HMAC-SHA-256, keyed
+ * with the raw 32-byte secret, of the bare 16-byte {server, client}.
+ *
+ * Session keys: a Tentacle monitor gives the AUTH ticket a session key of
+ * the client secret's type ("auth/cephx: session key type is set to
+ * client key type"); every ticket's CryptoKey says its own type, and it is
+ * used with that type's cipher.
  *
  * Renewal resends CephXAuthenticate on the same session, with a fresh
  * client challenge, the session's server challenge and the old AUTH
@@ -47,14 +60,12 @@
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/random.h>
-#include <linux/scatterlist.h>
-#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <crypto/aes.h>
-#include <crypto/skcipher.h>
+#include <crypto/sha2.h>
 
 #include "auth.h"
 #include "internal.h"
@@ -64,8 +75,6 @@
 #define MONC_X_AUTHENTICATE_V		3	/* what Pacific wants (reclaim) */
 #define MONC_X_ENC_MAGIC		0xff009cad8826aa55ULL
 #define MONC_X_ENC_HDR_LEN		9	/* u8 v, le64 magic */
-#define MONC_X_AES_IV			"cephsageyudagreg"
-#define MONC_X_CRYPTO_AES		1	/* CryptoKey type */
 #define MONC_X_CHALLENGE_LEN		9	/* u8 v, le64 challenge */
 
 /* Service bits are entity types: MON 1, MDS 2, OSD 4, CLIENT 8, MGR 16, AUTH 32. */
@@ -82,7 +91,7 @@
 
 struct monc_x_ticket {
 	bool have;
-	u8 key[MONC_SECRET_LEN];	/* the session key for the service */
+	struct monc_key key;		/* the session key for the service */
 	u64 secret_id;
 	u8 *blob;			/* opaque, for the service */
 	u32 blob_len;
@@ -92,8 +101,8 @@ struct monc_x_ticket {
 };
 
 struct monc_auth_x {
-	u8 secret[MONC_SECRET_LEN];
-	struct crypto_sync_skcipher *tfm;
+	struct monc_key secret;
+	struct monc_crypto crypto;
 	u32 want;			/* services to hold tickets for */
 	bool have_challenge;		/* server challenge of this session */
 	u64 server_challenge;
@@ -107,6 +116,7 @@ struct monc_auth_x {
 #if IS_ENABLED(CONFIG_KUNIT)
 	bool test_challenge_set;
 	u64 test_challenge;
+	const u8 *test_confounder;
 #endif
 };
 
@@ -128,41 +138,11 @@ static void monc_x_ticket_clear(struct monc_x_ticket *t)
 	memzero_explicit(t, sizeof(*t));
 }
 
-/*
- * AES-128-CBC over @len bytes of @buf in place, with the fixed Ceph IV.
- * @buf must be kmalloc'ed (it goes into a scatterlist); @len a nonzero
- * multiple of the block size.
- */
-static int monc_x_crypt(struct monc_auth_x *x, const u8 *key, bool encrypt,
-			u8 *buf, unsigned int len)
-{
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, x->tfm);
-	struct scatterlist sg;
-	u8 iv[AES_BLOCK_SIZE];
-	int ret;
-
-	if (!len || len % AES_BLOCK_SIZE)
-		return -EINVAL;
-	ret = crypto_sync_skcipher_setkey(x->tfm, key, MONC_SECRET_LEN);
-	if (ret)
-		return ret;
-	memcpy(iv, MONC_X_AES_IV, AES_BLOCK_SIZE);
-	sg_init_one(&sg, buf, len);
-	skcipher_request_set_sync_tfm(req, x->tfm);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
-	if (encrypt)
-		ret = crypto_skcipher_encrypt(req);
-	else
-		ret = crypto_skcipher_decrypt(req);
-	skcipher_request_zero(req);
-	return ret;
-}
-
 /**
  * monc_x_encrypt() - seal a plaintext as cephx does and write it out
- * @x: the state (for its cipher)
- * @key: the AES-128 key
+ * @x: the state (for its transforms)
+ * @key: the key; its type picks the cipher
+ * @usage: the cephx key usage (aes256k)
  * @plain: the plaintext
  * @len: its length, at most 256 bytes
  * @p: output cursor, advanced past le32 length and ciphertext
@@ -171,30 +151,34 @@ static int monc_x_crypt(struct monc_auth_x *x, const u8 *key, bool encrypt,
  * Return: 0, -ENOSPC if the output is too small, -EINVAL if @len is too
  * long, -ENOMEM, or a cipher error.
  */
-VISIBLE_IF_KUNIT int monc_x_encrypt(struct monc_auth_x *x, const u8 *key,
+VISIBLE_IF_KUNIT int monc_x_encrypt(struct monc_auth_x *x,
+				    const struct monc_key *key, u32 usage,
 				    const void *plain, u32 len, void **p,
 				    void *end)
 {
-	u32 hlen = MONC_X_ENC_HDR_LEN + len;
-	u32 pad, clen;
+	u32 head = monc_crypto_head_len(key->type);
+	const u8 *confounder = NULL;
+	u32 clen;
 	u8 *buf;
 	int ret;
 
 	if (len > MONC_X_MAX_PLAIN)
 		return -EINVAL;
-	pad = AES_BLOCK_SIZE - hlen % AES_BLOCK_SIZE;
-	clen = hlen + pad;
+	clen = monc_crypto_sealed_len(key->type, MONC_X_ENC_HDR_LEN + len);
 	if (monc_enc_has(*p, end, 4 + clen))
 		return -ENOSPC;
 
 	buf = monc_kmalloc(clen, GFP_NOFS);
 	if (!buf)
 		return -ENOMEM;
-	buf[0] = 1;
-	put_unaligned_le64(MONC_X_ENC_MAGIC, buf + 1);
-	memcpy(buf + MONC_X_ENC_HDR_LEN, plain, len);
-	memset(buf + hlen, pad, pad);
-	ret = monc_x_crypt(x, key, true, buf, clen);
+	buf[head] = 1;
+	put_unaligned_le64(MONC_X_ENC_MAGIC, buf + head + 1);
+	memcpy(buf + head + MONC_X_ENC_HDR_LEN, plain, len);
+#if IS_ENABLED(CONFIG_KUNIT)
+	confounder = x->test_confounder;
+#endif
+	ret = monc_crypto_encrypt(&x->crypto, key, usage, confounder, buf,
+				  MONC_X_ENC_HDR_LEN + len);
 	if (!ret) {
 		monc_enc_u32(p, end, clen);
 		monc_enc_copy(p, end, buf, clen);
@@ -206,8 +190,9 @@ EXPORT_SYMBOL_IF_KUNIT(monc_x_encrypt);
 
 /**
  * monc_x_decrypt() - read and open a sealed blob
- * @x: the state (for its cipher)
- * @key: the AES-128 key
+ * @x: the state (for its transforms)
+ * @key: the key; its type picks the cipher
+ * @usage: the cephx key usage the blob was sealed with (aes256k)
  * @p: input cursor at the le32 length; advanced past the blob on success
  * @end: end of the input
  * @buf: on success, a kmalloc'ed buffer whose first *@plain_len bytes are
@@ -215,47 +200,40 @@ EXPORT_SYMBOL_IF_KUNIT(monc_x_encrypt);
  * @plain_len: the plaintext length
  *
  * Return: 0; -EINVAL if the length runs past @end or is absurd; -EACCES if
- * the blob does not decrypt (not whole blocks, bad padding, wrong magic:
+ * the blob does not open (wrong length, bad HMAC or padding, wrong magic:
  * the wrong key); -ENOMEM.
  */
-VISIBLE_IF_KUNIT int monc_x_decrypt(struct monc_auth_x *x, const u8 *key,
+VISIBLE_IF_KUNIT int monc_x_decrypt(struct monc_auth_x *x,
+				    const struct monc_key *key, u32 usage,
 				    const void **p, const void *end, u8 **buf,
 				    u32 *plain_len)
 {
 	const void *q = *p;
 	const char *sealed;
-	u32 clen, pad, plen, i;
+	u32 clen, off, plen;
 	u8 *b;
 	int ret;
 
 	if (monc_dec_str(&q, end, &sealed, &clen) || clen > MONC_X_MAX_SEALED)
 		return -EINVAL;
-	if (!clen || clen % AES_BLOCK_SIZE)
-		return -EACCES;
 
 	b = monc_kmemdup(sealed, clen, GFP_NOFS);
 	if (!b)
 		return -ENOMEM;
-	ret = monc_x_crypt(x, key, false, b, clen);
+	ret = monc_crypto_decrypt(&x->crypto, key, usage, b, clen, &off,
+				  &plen);
 	if (ret) {
-		ret = -EACCES;
+		if (ret != -ENOMEM)
+			ret = -EACCES;
 		goto err_free;
 	}
 	ret = -EACCES;
-	pad = b[clen - 1];
-	if (!pad || pad > AES_BLOCK_SIZE)
-		goto err_free;
-	for (i = clen - pad; i < clen; i++) {
-		if (b[i] != pad)
-			goto err_free;
-	}
-	plen = clen - pad;
-	if (plen < MONC_X_ENC_HDR_LEN ||
-	    get_unaligned_le64(b + 1) != MONC_X_ENC_MAGIC)
+	if (plen < MONC_X_ENC_HDR_LEN || b[off] != 1 ||
+	    get_unaligned_le64(b + off + 1) != MONC_X_ENC_MAGIC)
 		goto err_free;
 
 	plen -= MONC_X_ENC_HDR_LEN;
-	memmove(b, b + MONC_X_ENC_HDR_LEN, plen);
+	memmove(b, b + off + MONC_X_ENC_HDR_LEN, plen);
 	memzero_explicit(b + plen, clen - plen);
 	*buf = b;
 	*plain_len = plen;
@@ -270,13 +248,15 @@ EXPORT_SYMBOL_IF_KUNIT(monc_x_decrypt);
 
 /**
  * monc_x_challenge_key() - the proof of the secret in CephXAuthenticate
- * @x: the state (its secret and cipher)
+ * @x: the state (its secret and transforms)
  * @server_challenge: from the monitor
  * @client_challenge: ours
  * @key: the result
  *
- * Seals {le64 server_challenge, le64 client_challenge} with the secret and
- * XORs the le64 words of the sealed form, length prefix included.
+ * aes: seals {le64 server_challenge, le64 client_challenge} with the
+ * secret and XORs the le64 words of the sealed form, length prefix
+ * included. aes256k: XORs the le64 words of HMAC-SHA-256 of the same 16
+ * bytes, keyed with the secret.
  *
  * Return: 0 or a negative errno.
  */
@@ -292,11 +272,18 @@ VISIBLE_IF_KUNIT int monc_x_challenge_key(struct monc_auth_x *x,
 
 	put_unaligned_le64(server_challenge, plain);
 	put_unaligned_le64(client_challenge, plain + 8);
-	ret = monc_x_encrypt(x, x->secret, plain, sizeof(plain), &p,
-			     sealed + sizeof(sealed));
+	if (x->secret.type == MONC_CRYPTO_AES256KRB5) {
+		BUILD_BUG_ON(sizeof(sealed) < SHA256_DIGEST_SIZE);
+		ret = monc_crypto_hmac_sha256(&x->crypto, &x->secret, plain,
+					      sizeof(plain), sealed);
+		n = SHA256_DIGEST_SIZE;
+	} else {
+		ret = monc_x_encrypt(x, &x->secret, 0, plain, sizeof(plain),
+				     &p, sealed + sizeof(sealed));
+		n = (u8 *)p - sealed;
+	}
 	if (ret)
 		goto out;
-	n = (u8 *)p - sealed;
 	for (i = 0; i + 8 <= n; i += 8)
 		k ^= get_unaligned_le64(sealed + i);
 	*key = k;
@@ -309,31 +296,36 @@ EXPORT_SYMBOL_IF_KUNIT(monc_x_challenge_key);
 
 /**
  * monc_x_create() - cephx state for one client
- * @secret: the AES-128 secret, copied
- * @secret_len: %MONC_SECRET_LEN
+ * @secret: the secret, copied
+ * @secret_len: its length, which picks the cipher: %MONC_AES_KEY_LEN (16,
+ *	an aes key) or %MONC_AES256K_KEY_LEN (32, an aes256k key)
  *
  * Context: process context, may sleep.
  * Return: the state, ERR_PTR(-EINVAL) for a bad secret, ERR_PTR(-ENOMEM)
- * or the crypto API's error if cbc(aes) is unavailable.
+ * or the crypto API's error if the secret's cipher is unavailable.
  */
 struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len)
 {
 	struct monc_auth_x *x;
+	u16 type;
 	int err;
 
-	if (!secret || secret_len != MONC_SECRET_LEN)
+	if (secret_len == MONC_AES_KEY_LEN)
+		type = MONC_CRYPTO_AES;
+	else if (secret_len == MONC_AES256K_KEY_LEN)
+		type = MONC_CRYPTO_AES256KRB5;
+	else
+		return ERR_PTR(-EINVAL);
+	if (!secret)
 		return ERR_PTR(-EINVAL);
 	x = monc_kzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return ERR_PTR(-ENOMEM);
-	memcpy(x->secret, secret, MONC_SECRET_LEN);
+	monc_key_set(&x->secret, type, secret, secret_len);
 	x->want = MONC_X_WANT;
-	x->tfm = monc_crypto_alloc_sync_skcipher("cbc(aes)", 0, 0);
-	if (IS_ERR(x->tfm)) {
-		err = PTR_ERR(x->tfm);
-		pr_err("cbc(aes) unavailable: %d\n", err);
+	err = monc_crypto_init(&x->crypto, type);
+	if (err)
 		goto err_free_x;
-	}
 	return x;
 
 err_free_x:
@@ -354,13 +346,12 @@ err_free_x:
 struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp)
 {
 	struct monc_auth_x *x;
-	unsigned int nofs;
 	int i, err;
 
 	x = monc_kzalloc(sizeof(*x), gfp);
 	if (!x)
 		return ERR_PTR(-ENOMEM);
-	memcpy(x->secret, src->secret, MONC_SECRET_LEN);
+	x->secret = src->secret;
 	x->want = src->want;
 	x->auths = src->auths;
 	x->renewals = src->renewals;
@@ -376,15 +367,10 @@ struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp)
 			goto err_free;
 		}
 	}
-	/* the crypto API allocates with GFP_KERNEL */
-	nofs = memalloc_nofs_save();
-	x->tfm = monc_crypto_alloc_sync_skcipher("cbc(aes)", 0, 0);
-	memalloc_nofs_restore(nofs);
-	if (IS_ERR(x->tfm)) {
-		err = PTR_ERR(x->tfm);
-		x->tfm = NULL;
+	/* it allocates under memalloc_nofs_save(): the crypto API uses GFP_KERNEL */
+	err = monc_crypto_init(&x->crypto, x->secret.type);
+	if (err)
 		goto err_free;
-	}
 	return x;
 
 err_free:
@@ -402,8 +388,7 @@ void monc_x_destroy(struct monc_auth_x *x)
 
 	for (i = 0; i < MONC_X_NSERVICES; i++)
 		monc_x_ticket_clear(&x->tickets[i]);
-	if (x->tfm)	/* freed with its key schedule zeroed */
-		crypto_free_sync_skcipher(x->tfm);
+	monc_crypto_free(&x->crypto);	/* key schedules are zeroed */
 	kfree_sensitive(x);
 }
 
@@ -469,7 +454,8 @@ int monc_x_build_request(struct monc_auth_x *x, void **p, void *end)
 }
 
 /* CephXServiceTicket: u8 v 1, CryptoKey, utime validity. */
-static int monc_x_parse_service_ticket(const u8 *buf, u32 len,
+static int monc_x_parse_service_ticket(const struct monc_crypto *crypto,
+				       const u8 *buf, u32 len,
 				       struct monc_x_ticket *t)
 {
 	const void *p = buf, *end = buf + len;
@@ -477,13 +463,22 @@ static int monc_x_parse_service_ticket(const u8 *buf, u32 len,
 	u32 sec, nsec;
 	u8 v;
 
+	const void *key;
+
 	if (monc_dec_u8(&p, end, &v) || v != 1 ||
-	    monc_dec_u16(&p, end, &type) || type != MONC_X_CRYPTO_AES ||
+	    monc_dec_u16(&p, end, &type) ||
 	    monc_dec_skip(&p, end, 8) ||		/* created */
-	    monc_dec_u16(&p, end, &klen) || klen != MONC_SECRET_LEN ||
-	    monc_dec_copy(&p, end, t->key, MONC_SECRET_LEN) ||
+	    monc_dec_u16(&p, end, &klen) || !monc_dec_has(p, end, klen))
+		return -EINVAL;
+	key = p;
+	if (monc_dec_skip(&p, end, klen) ||
 	    monc_dec_u32(&p, end, &sec) || monc_dec_u32(&p, end, &nsec))
 		return -EINVAL;
+	/* a type we do not know, or a length that does not fit the type */
+	if (monc_key_set(&t->key, type, key, klen))
+		return -EINVAL;
+	if (!monc_crypto_supports(crypto, type))
+		return -EOPNOTSUPP;
 	t->ttl = sec;
 	return 0;
 }
@@ -513,7 +508,8 @@ static int monc_x_parse_ticket_blob(const void **p, const void *end,
 	return 0;
 }
 
-static int monc_x_parse_ticket(struct monc_auth_x *x, const u8 *key,
+static int monc_x_parse_ticket(struct monc_auth_x *x,
+			       const struct monc_key *key,
 			       const void **p, const void *end,
 			       struct monc_x_ticket *fresh)
 {
@@ -532,10 +528,11 @@ static int monc_x_parse_ticket(struct monc_auth_x *x, const u8 *key,
 		return -EINVAL;
 	t = &fresh[idx];
 
-	ret = monc_x_decrypt(x, key, p, end, &buf, &plen);
+	ret = monc_x_decrypt(x, key, MONC_X_USAGE_TICKET_SESSION_KEY, p, end,
+			     &buf, &plen);
 	if (ret)
 		return ret;
-	ret = monc_x_parse_service_ticket(buf, plen, t);
+	ret = monc_x_parse_service_ticket(&x->crypto, buf, plen, t);
 	kfree_sensitive(buf);
 	if (ret)
 		return ret;
@@ -546,7 +543,8 @@ static int monc_x_parse_ticket(struct monc_auth_x *x, const u8 *key,
 		/* renewal: sealed with the session key of the old ticket */
 		if (!x->tickets[idx].have)
 			return -EINVAL;
-		ret = monc_x_decrypt(x, x->tickets[idx].key, p, end, &buf,
+		ret = monc_x_decrypt(x, &x->tickets[idx].key,
+				     MONC_X_USAGE_TICKET_BLOB, p, end, &buf,
 				     &plen);
 		if (ret)
 			return ret;
@@ -563,13 +561,15 @@ static int monc_x_parse_ticket(struct monc_auth_x *x, const u8 *key,
 	t->expires = now + t->ttl;
 	t->renew_after = t->expires - t->ttl / 4;
 	t->have = true;
-	pr_debug("cephx: %s ticket secret_id %llu ttl %u blob %u bytes\n",
-		 monc_x_service_names[idx], t->secret_id, t->ttl, t->blob_len);
+	pr_debug("cephx: %s ticket secret_id %llu ttl %u blob %u bytes, %s session key\n",
+		 monc_x_service_names[idx], t->secret_id, t->ttl, t->blob_len,
+		 monc_key_type_name(t->key.type));
 	return 0;
 }
 
 /* u8 v 1, le32 n, n tickets, each sealed with @key. */
-static int monc_x_parse_ticket_reply(struct monc_auth_x *x, const u8 *key,
+static int monc_x_parse_ticket_reply(struct monc_auth_x *x,
+				     const struct monc_key *key,
 				     const void **p, const void *end,
 				     struct monc_x_ticket *fresh)
 {
@@ -599,7 +599,7 @@ static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
 	u32 len;
 	int i, ret;
 
-	ret = monc_x_parse_ticket_reply(x, x->secret, &p, end, fresh);
+	ret = monc_x_parse_ticket_reply(x, &x->secret, &p, end, fresh);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
@@ -613,8 +613,8 @@ static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
 		goto out;
 	if (len) {
 		q = sect;
-		ret = monc_x_parse_ticket_reply(x, auth_t->key, &q, sect + len,
-						fresh);
+		ret = monc_x_parse_ticket_reply(x, &auth_t->key, &q,
+						sect + len, fresh);
 		if (ret)
 			goto out;
 		ret = -EINVAL;
@@ -742,16 +742,18 @@ void monc_x_show(struct monc_auth_x *x, struct seq_file *s)
 	const struct monc_x_ticket *t;
 	int i;
 
+	seq_printf(s, "cephx_cipher: %s\n", monc_key_type_name(x->secret.type));
 	seq_printf(s, "cephx_authentications: %u\n", x->auths);
 	seq_printf(s, "cephx_renewals: %u\n", x->renewals);
 	for (i = 0; i < MONC_X_NSERVICES; i++) {
 		t = &x->tickets[i];
 		if (!t->have)
 			continue;
-		seq_printf(s, "cephx_ticket: %s secret_id %llu ttl %us expires_in %llds renew_in %llds\n",
+		seq_printf(s, "cephx_ticket: %s secret_id %llu ttl %us expires_in %llds renew_in %llds key %s\n",
 			   monc_x_service_names[i], t->secret_id, t->ttl,
 			   (long long)(t->expires - now),
-			   (long long)(t->renew_after - now));
+			   (long long)(t->renew_after - now),
+			   monc_key_type_name(t->key.type));
 	}
 }
 
@@ -767,6 +769,18 @@ void monc_x_test_set_challenge(struct monc_auth_x *x, u64 client_challenge)
 	x->test_challenge = client_challenge;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_x_test_set_challenge);
+
+/**
+ * monc_x_test_set_confounder() - seal aes256k with a fixed confounder
+ * @x: the state
+ * @confounder: 16 bytes used by every later aes256k seal, or NULL for
+ *	random ones again; the caller keeps it alive (KUnit only)
+ */
+void monc_x_test_set_confounder(struct monc_auth_x *x, const u8 *confounder)
+{
+	x->test_confounder = confounder;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_test_set_confounder);
 
 /**
  * monc_x_test_age() - pretend @seconds passed (KUnit only)

@@ -41,6 +41,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
 struct dentry;
@@ -151,5 +152,14 @@ static inline void monc_fault_exit(void)
 #define monc_crypto_alloc_sync_skcipher(name, type, mask)		\
 	(monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :		\
 	 crypto_alloc_sync_skcipher((name), (type), (mask)))
+#define monc_crypto_alloc_skcipher(name, type, mask)			\
+	(monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :		\
+	 crypto_alloc_skcipher((name), (type), (mask)))
+#define monc_crypto_alloc_shash(name, type, mask)			\
+	(monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :		\
+	 crypto_alloc_shash((name), (type), (mask)))
+#define monc_skcipher_request_alloc(tfm, gfp)				\
+	(monc_should_fail_alloc(1) ? NULL :				\
+	 skcipher_request_alloc((tfm), (gfp)))
 
 #endif /* _MONC_FAULT_H */

@@ -1490,7 +1490,8 @@ static int monc_check_options(const struct monc_options *in,
 	if (o->auth_methods & ~(BIT(MONC_AUTH_NONE) | BIT(MONC_AUTH_CEPHX)))
 		return -EINVAL;
 	if ((o->auth_methods & BIT(MONC_AUTH_CEPHX)) &&
-	    (!o->secret || o->secret_len != MONC_SECRET_LEN))
+	    (!o->secret || (o->secret_len != MONC_SECRET_LEN &&
+			    o->secret_len != MONC_SECRET_AES256K_LEN)))
 		return -EINVAL;
 	if (!o->mount_timeout_ms)
 		o->mount_timeout_ms = MONC_DEFAULT_MOUNT_TIMEOUT_MS;

@@ -38,8 +38,14 @@
 #define MONC_AUTH_NONE		1
 #define MONC_AUTH_CEPHX		2
 
-/* A cephx secret is an AES-128 key. */
+/*
+ * A cephx secret is an aes key (CryptoKey type 1, AES-128, 16 bytes) or an
+ * aes256k key (type 2, AES256KRB5, RFC 8009's aes256-cts-hmac-sha384-192,
+ * 32 bytes: what Tentacle's ceph-authtool makes); its length tells which.
+ */
 #define MONC_SECRET_LEN		16
+#define MONC_SECRET_AES256K_LEN	32
+#define MONC_SECRET_MAX_LEN	32
 
 /* Defaults, used where an option is 0. */
 #define MONC_DEFAULT_MOUNT_TIMEOUT_MS		60000
@@ -58,8 +64,10 @@
  * @name: entity id without the "client." prefix; NULL means "admin"
  * @auth_methods: bitmask of BIT(%MONC_AUTH_NONE) and BIT(%MONC_AUTH_CEPHX);
  *	0 means auth none only
- * @secret: the cephx secret (%MONC_SECRET_LEN bytes), required with cephx
- * @secret_len: length of @secret
+ * @secret: the cephx secret, required with cephx: the raw key bytes, not
+ *	the encoded CryptoKey
+ * @secret_len: length of @secret: %MONC_SECRET_LEN (aes) or
+ *	%MONC_SECRET_AES256K_LEN (aes256k)
  * @mount_timeout_ms: bound of monc_wait_mount() and of every synchronous
  *	request; 0 for the default
  * @keepalive_interval_ms: how often the tick sends keepalive2

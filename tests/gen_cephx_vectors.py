@@ -5,8 +5,14 @@
 Written from Ceph's cephx protocol as documented and as the monitor encodes
 it (CephXAuthenticate, CephXServiceTicket, CephXTicketBlob,
 cephx_build_service_ticket_reply, encode_encrypt), independently of
-auth_x.c: AES comes from Python's `cryptography` package (Debian's
-python3-cryptography), not from the kernel.
+auth_x.c and crypto.c: AES comes from Python's `cryptography` package
+(Debian's python3-cryptography) and HMAC from Python's hmac, not from the
+kernel.
+
+Two sets, one per cipher: aes (CryptoKey type 1) and aes256k (type 2,
+AES256KRB5: RFC 8009's aes256-cts-hmac-sha384-192 with Ceph's key usages,
+as Tentacle's CryptoAES256KRB5 seals). The aes256k implementation here is
+checked against RFC 8009's own test vectors every time it runs.
 
 Regenerate the block between the GENERATED markers of tests/auth_test.c:
 
@@ -16,6 +22,8 @@ or print it with no argument. Everything is deterministic (fixed key,
 challenges, session keys and ticket blobs), so the output only changes when
 this file does.
 """
+import hashlib
+import hmac
 import struct
 import sys
 
@@ -27,9 +35,13 @@ ENC_MAGIC = 0xFF009CAD8826AA55
 GET_AUTH_SESSION_KEY = 0x0100
 GET_PRINCIPAL_SESSION_KEY = 0x0200
 CRYPTO_AES = 1
+CRYPTO_AES256KRB5 = 2
 SVC_MON, SVC_AUTH = 0x01, 0x20
+# cephx key usages (CephxProtocol.h): what aes256k derives Ke and Ki from
+USAGE_TICKET_SESSION_KEY = 0x04
+USAGE_TICKET_BLOB = 0x05
 
-# Fixed inputs.
+# Fixed inputs. The keys are the aes set's; use(K5) swaps in 32-byte ones.
 SECRET = bytes.fromhex("8c5d1f0a7b3e2d4c6a9f0e1d2c3b4a59")
 WRONG_SECRET = bytes.fromhex("00112233445566778899aabbccddeeff")
 # The server challenge the Pacific monitor sent in ceph-cli-cephx.txt
@@ -47,6 +59,8 @@ MON_BLOB_1 = bytes((5 * i + 3) & 0xFF for i in range(80))
 AUTH_BLOB_2 = bytes((11 * i + 2) & 0xFF for i in range(96))
 MON_BLOB_2 = bytes((13 * i + 4) & 0xFF for i in range(80))
 AUTH_SECRET_ID, MON_SECRET_ID = 2, 3
+# aes256k: the confounder the client's own seal uses in the KUnit test
+K5_CONFOUNDER = bytes(range(0xA0, 0xB0))
 AUTH_TTL, MON_TTL = 43200, 3600
 CREATED = (1795480381, 25039886)  # a utime: sec, nsec
 
@@ -84,16 +98,100 @@ def aes_cbc(key, data, pad=True):
     return e.update(data) + e.finalize()
 
 
-def seal(key, plaintext, magic=ENC_MAGIC, enc_v=1):
-    """encode_encrypt(): le32 len + AES-CBC({u8 v, le64 magic, plaintext})."""
-    return blist(aes_cbc(key, u8(enc_v) + u64(magic) + plaintext))
+def k5_kdf(key, usage, kind, nbytes):
+    """RFC 8009 KDF-HMAC-SHA2 (one round): the label is be32 usage | kind."""
+    msg = (struct.pack(">I", 1) + struct.pack(">I", usage) + bytes([kind]) +
+           b"\0" + struct.pack(">I", nbytes * 8))
+    return hmac.new(key, msg, hashlib.sha384).digest()[:nbytes]
 
 
-def crypto_key(key, ktype=CRYPTO_AES):
+def cts_cs3(ke, data, encrypt=True):
+    """AES-256 CBC with ciphertext stealing (CS3, Kerberos), zero IV."""
+    n = len(data)
+    if n == 16:
+        c = Cipher(algorithms.AES(ke), modes.CBC(bytes(16)))
+        op = c.encryptor() if encrypt else c.decryptor()
+        return op.update(data) + op.finalize()
+    assert encrypt and n > 16
+    tail = n % 16 or 16
+    e = Cipher(algorithms.AES(ke), modes.CBC(bytes(16))).encryptor()
+    c = e.update(data + bytes(16 - tail)) + e.finalize()
+    return c[:-32] + c[-16:] + c[-32:-32 + tail]
+
+
+def k5_encrypt(key, usage, confounder, plain):
+    """aes256-cts-hmac-sha384-192: CTS(Ke, conf | plain) | HMAC(Ki, iv | C)[:24]."""
+    ke = k5_kdf(key, usage, 0xAA, 32)
+    ki = k5_kdf(key, usage, 0x55, 24)
+    c = cts_cs3(ke, confounder + plain)
+    return c + hmac.new(ki, bytes(16) + c, hashlib.sha384).digest()[:24]
+
+
+def rfc8009_self_check():
+    """RFC 8009 Appendix A, aes256-cts-hmac-sha384-192: keys and encryptions."""
+    base = bytes.fromhex("6D404D37FAF79F9DF0D33568D320669800EB4836472EA8A0"
+                         "26D16B7182460C52")
+    assert k5_kdf(base, 2, 0xAA, 32).hex().upper() == (
+        "56AB22BEE63D82D7BC5227F6773F8EA7A5EB1C825160C38312980C442E5C7E49")
+    assert k5_kdf(base, 2, 0x55, 24).hex().upper() == (
+        "69B16514E3CD8E56B82010D5C73012B622C4D00FFC23ED1F")
+    for plain, conf, ct in [
+            ("", "F764E9FA15C276478B2C7D0C4E5F58E4",
+             "41F53FA5BFE7026D91FAF9BE959195A058707273A96A40F0A01960621AC61274"
+             "8B9BBFBE7EB4CE3C"),
+            ("000102030405060708090A0B0C0D0E0F1011121314",
+             "763E65367E864F02F55153C7E3B58AF1",
+             "40013E2DF58E8751957D2878BCD2D6FE101CCFD556CB1EAE79DB3C3EE86429F2"
+             "B2A602AC86FEF6ECB647D6295FAE077A1FEB517508D2C16B4192E01F62")]:
+        got = k5_encrypt(base, 2, bytes.fromhex(conf), bytes.fromhex(plain))
+        assert got.hex().upper() == ct, plain
+
+
+class Aes:
+    """CryptoKey type 1: AES-128-CBC, fixed IV, PKCS#7."""
+    name = "aes"
+    ktype = CRYPTO_AES
+    klen = 16
+
+    def seal_raw(self, key, data, usage):
+        return aes_cbc(key, data)
+
+
+class Aes256k:
+    """CryptoKey type 2: aes256-cts-hmac-sha384-192 per key usage. The
+    monitor picks a random confounder per seal; here they are fixed and
+    distinct (a counter), so the output is deterministic."""
+    name = "aes256k"
+    ktype = CRYPTO_AES256KRB5
+    klen = 32
+
+    def __init__(self):
+        self.n = 0
+
+    def seal_raw(self, key, data, usage):
+        self.n += 1
+        conf = bytes((self.n * 29 + i * 7) & 0xFF for i in range(16))
+        return k5_encrypt(key, usage, conf, data)
+
+
+AES, K5 = Aes(), Aes256k()
+CIPHER = AES    # the cipher the helpers below seal with
+
+
+def seal(key, plaintext, magic=ENC_MAGIC, enc_v=1,
+         usage=USAGE_TICKET_SESSION_KEY):
+    """encode_encrypt(): le32 len + sealed {u8 v, le64 magic, plaintext}."""
+    return blist(CIPHER.seal_raw(key, u8(enc_v) + u64(magic) + plaintext,
+                                 usage))
+
+
+def crypto_key(key, ktype=None):
+    if ktype is None:
+        ktype = {16: CRYPTO_AES, 32: CRYPTO_AES256KRB5}[len(key)]
     return u16(ktype) + u32(CREATED[0]) + u32(CREATED[1]) + u16(len(key)) + key
 
 
-def service_ticket(key, ttl, v=1, ktype=CRYPTO_AES):
+def service_ticket(key, ttl, v=1, ktype=None):
     """CephXServiceTicket: u8 v, CryptoKey session_key, utime validity."""
     return u8(v) + crypto_key(key, ktype) + u32(ttl) + u32(0)
 
@@ -104,12 +202,14 @@ def ticket_blob(secret_id, blob, v=1):
 
 
 def one_ticket(service, principal_key, session_key, ttl, secret_id, blob,
-               enc_key=None, tkt_v=1, svc_v=1, blob_v=1, ktype=CRYPTO_AES):
+               enc_key=None, tkt_v=1, svc_v=1, blob_v=1, ktype=None,
+               usage=USAGE_TICKET_SESSION_KEY):
     out = u32(service) + u8(tkt_v)
-    out += seal(principal_key, service_ticket(session_key, ttl, svc_v, ktype))
+    out += seal(principal_key, service_ticket(session_key, ttl, svc_v, ktype),
+                usage=usage)
     tb = blist(ticket_blob(secret_id, blob, blob_v))
     if enc_key is not None:
-        out += u8(1) + seal(enc_key, tb)
+        out += u8(1) + seal(enc_key, tb, usage=USAGE_TICKET_BLOB)
     else:
         out += u8(0) + tb
     return out
@@ -126,8 +226,13 @@ def session_key_reply(auth_ticket_reply, extra, con_secret=b"", op=GET_AUTH_SESS
 
 def challenge_key(secret, server, client):
     """cephx_calc_client_server_challenge(): XOR of the le64 words of the
-    sealed CephXChallengeBlob {server, client}, length prefix included."""
-    enc = seal(secret, u64(server) + u64(client))
+    sealed CephXChallengeBlob {server, client}, length prefix included; for
+    aes256k, of HMAC-SHA256(secret, {server, client}) instead (Tentacle)."""
+    if CIPHER is K5:
+        enc = hmac.new(secret, u64(server) + u64(client),
+                       hashlib.sha256).digest()
+    else:
+        enc = seal(secret, u64(server) + u64(client))
     k = 0
     for i in range(0, len(enc) - 7, 8):
         k ^= struct.unpack_from("<Q", enc, i)[0]
@@ -219,40 +324,86 @@ def extra_trailing():
 
 EINVAL, EACCES = "-EINVAL", "-EACCES"
 
-# Named malformed replies to a first CephXAuthenticate: (name, payload, error).
-MALFORMED = [
-    ("wrong_secret", first_reply(principal=WRONG_SECRET), EACCES),
-    ("bad_magic", session_key_reply(ticket_reply([
-        u32(SVC_AUTH) + u8(1) + seal(SECRET, service_ticket(AUTH_KEY_1, AUTH_TTL),
-                                     magic=ENC_MAGIC ^ 1) +
-        u8(0) + blist(ticket_blob(2, AUTH_BLOB_1))]), ticket_reply([mon_t()])), EACCES),
-    ("cipher_not_whole_blocks", bad_cipher_len(), EACCES),
-    ("bad_padding", bad_padding(), EACCES),
-    ("mon_ticket_under_wrong_key", session_key_reply(
-        ticket_reply([auth_t()]), ticket_reply([mon_only(SECRET)])), EACCES),
-    ("monitor_refused", u16(GET_AUTH_SESSION_KEY) + s32(-13), EACCES),
-    ("principal_op", session_key_reply(ticket_reply([auth_t()]), ticket_reply([mon_t()]),
-                                       op=GET_PRINCIPAL_SESSION_KEY), EINVAL),
-    ("reply_v2", session_key_reply(ticket_reply([auth_t()], v=2), ticket_reply([mon_t()])), EINVAL),
-    ("ticket_v2", session_key_reply(ticket_reply([auth_t(tkt_v=2)]), ticket_reply([mon_t()])), EINVAL),
-    ("service_ticket_v2", session_key_reply(ticket_reply([auth_t(svc_v=2)]), ticket_reply([mon_t()])), EINVAL),
-    ("ticket_blob_v2", session_key_reply(ticket_reply([auth_t(blob_v=2)]), ticket_reply([mon_t()])), EINVAL),
-    ("key_type_none", session_key_reply(ticket_reply([auth_t(ktype=0)]), ticket_reply([mon_t()])), EINVAL),
-    ("count_huge", session_key_reply(ticket_reply([auth_t()], count=0x7fffffff), ticket_reply([mon_t()])), EINVAL),
-    ("count_zero", session_key_reply(ticket_reply([]), ticket_reply([mon_t()])), EINVAL),
-    ("no_auth_ticket", session_key_reply(ticket_reply([mon_only(SECRET)]), b""), EINVAL),
-    ("duplicate_ticket", session_key_reply(ticket_reply([auth_t(), auth_t()]), ticket_reply([mon_t()])), EINVAL),
-    ("unknown_service", session_key_reply(ticket_reply([
-        one_ticket(0x40, SECRET, AUTH_KEY_1, AUTH_TTL, 2, AUTH_BLOB_1)]), b""), EINVAL),
-    ("encrypted_blob_without_old_ticket", session_key_reply(
-        ticket_reply([auth_t(enc_key=AUTH_KEY_1)]), ticket_reply([mon_t()])), EINVAL),
-    ("blob_len_past_end", blob_len_past_end(), EINVAL),
-    ("inner_blob_len_past_end", inner_blob_len_past_end(), EINVAL),
-    ("sealed_len_past_end", sealed_len_past_end(), EINVAL),
-    ("extra_trailing_junk", extra_trailing(), EINVAL),
-    ("extra_len_past_end", session_key_reply(ticket_reply([auth_t()]), b"")[:-4] + u32(64), EINVAL),
-    ("empty", b"", EINVAL),
-]
+
+def sealed_too_short():
+    # aes256k: 39 bytes, one short of a confounder and an HMAC
+    t = u32(SVC_AUTH) + u8(1) + blist(bytes(39)) + u8(0) + blist(ticket_blob(2, AUTH_BLOB_1))
+    return session_key_reply(ticket_reply([t]), ticket_reply([mon_t()]))
+
+
+def bad_hmac():
+    # aes256k: the AUTH ticket's HMAC with one bit flipped
+    t = auth_t()
+    sealed_at = 4 + 1 + 4
+    n = struct.unpack_from("<I", t, 5)[0]
+    last = sealed_at + n - 1
+    t = t[:last] + bytes([t[last] ^ 1]) + t[last + 1:]
+    return session_key_reply(ticket_reply([t]), ticket_reply([mon_t()]))
+
+
+def bad_ciphertext():
+    # aes256k: a ciphertext bit flipped; the HMAC no longer matches
+    t = auth_t()
+    at = 4 + 1 + 4 + 20
+    t = t[:at] + bytes([t[at] ^ 0x80]) + t[at + 1:]
+    return session_key_reply(ticket_reply([t]), ticket_reply([mon_t()]))
+
+
+def malformed():
+    """Named malformed replies to a first CephXAuthenticate, for CIPHER:
+    (name, payload, error). The aes set keeps its original order."""
+    other_len = 32 if CIPHER is AES else 16
+    cipher_specific = [
+        ("cipher_not_whole_blocks", bad_cipher_len(), EACCES),
+        ("bad_padding", bad_padding(), EACCES),
+    ] if CIPHER is AES else [
+        ("sealed_too_short", sealed_too_short(), EACCES),
+        ("bad_hmac", bad_hmac(), EACCES),
+        ("bad_ciphertext", bad_ciphertext(), EACCES),
+        ("wrong_key_usage", session_key_reply(ticket_reply([
+            auth_t(usage=USAGE_TICKET_BLOB)]), ticket_reply([mon_t()])), EACCES),
+    ]
+    return [
+        ("wrong_secret", first_reply(principal=WRONG_SECRET), EACCES),
+        ("bad_magic", session_key_reply(ticket_reply([
+            u32(SVC_AUTH) + u8(1) + seal(SECRET, service_ticket(AUTH_KEY_1, AUTH_TTL),
+                                         magic=ENC_MAGIC ^ 1) +
+            u8(0) + blist(ticket_blob(2, AUTH_BLOB_1))]), ticket_reply([mon_t()])), EACCES),
+    ] + cipher_specific + [
+        ("mon_ticket_under_wrong_key", session_key_reply(
+            ticket_reply([auth_t()]), ticket_reply([mon_only(SECRET)])), EACCES),
+        ("monitor_refused", u16(GET_AUTH_SESSION_KEY) + s32(-13), EACCES),
+        ("principal_op", session_key_reply(ticket_reply([auth_t()]), ticket_reply([mon_t()]),
+                                           op=GET_PRINCIPAL_SESSION_KEY), EINVAL),
+        ("reply_v2", session_key_reply(ticket_reply([auth_t()], v=2), ticket_reply([mon_t()])), EINVAL),
+        ("ticket_v2", session_key_reply(ticket_reply([auth_t(tkt_v=2)]), ticket_reply([mon_t()])), EINVAL),
+        ("service_ticket_v2", session_key_reply(ticket_reply([auth_t(svc_v=2)]), ticket_reply([mon_t()])), EINVAL),
+        ("ticket_blob_v2", session_key_reply(ticket_reply([auth_t(blob_v=2)]), ticket_reply([mon_t()])), EINVAL),
+        ("key_type_none", session_key_reply(ticket_reply([auth_t(ktype=0)]), ticket_reply([mon_t()])), EINVAL),
+        ("count_huge", session_key_reply(ticket_reply([auth_t()], count=0x7fffffff), ticket_reply([mon_t()])), EINVAL),
+        ("count_zero", session_key_reply(ticket_reply([]), ticket_reply([mon_t()])), EINVAL),
+        ("no_auth_ticket", session_key_reply(ticket_reply([mon_only(SECRET)]), b""), EINVAL),
+        ("duplicate_ticket", session_key_reply(ticket_reply([auth_t(), auth_t()]), ticket_reply([mon_t()])), EINVAL),
+        ("unknown_service", session_key_reply(ticket_reply([
+            one_ticket(0x40, SECRET, AUTH_KEY_1, AUTH_TTL, 2, AUTH_BLOB_1)]), b""), EINVAL),
+        ("encrypted_blob_without_old_ticket", session_key_reply(
+            ticket_reply([auth_t(enc_key=AUTH_KEY_1)]), ticket_reply([mon_t()])), EINVAL),
+        ("blob_len_past_end", blob_len_past_end(), EINVAL),
+        ("inner_blob_len_past_end", inner_blob_len_past_end(), EINVAL),
+        ("sealed_len_past_end", sealed_len_past_end(), EINVAL),
+        ("extra_trailing_junk", extra_trailing(), EINVAL),
+        ("extra_len_past_end", session_key_reply(ticket_reply([auth_t()]), b"")[:-4] + u32(64), EINVAL),
+        ("empty", b"", EINVAL),
+        # session keys whose CryptoKey type and length disagree, or whose
+        # type is unknown
+        ("session_key_wrong_len", session_key_reply(ticket_reply([
+            one_ticket(SVC_AUTH, SECRET, bytes(range(other_len)), AUTH_TTL,
+                       AUTH_SECRET_ID, AUTH_BLOB_1, ktype=CIPHER.ktype)]),
+            ticket_reply([mon_t()])), EINVAL),
+        ("session_key_type_3", session_key_reply(ticket_reply([
+            auth_t(ktype=3)]), ticket_reply([mon_t()])), EINVAL),
+    ]
+
 
 # Malformed server challenges (the first cephx reply).
 CHALLENGE = u8(1) + u64(SERVER_CHALLENGE)
@@ -261,6 +412,27 @@ MALFORMED_CHALLENGE = [
     ("challenge_short", CHALLENGE[:-1], EINVAL),
     ("challenge_long", CHALLENGE + b"\x00", EINVAL),
 ]
+
+
+def use(cipher):
+    """Seal with @cipher from now on, with keys of its size."""
+    global CIPHER, SECRET, WRONG_SECRET, AUTH_KEY_1, MON_KEY_1, AUTH_KEY_2, MON_KEY_2
+    CIPHER = cipher
+    if cipher is AES:
+        SECRET = bytes.fromhex("8c5d1f0a7b3e2d4c6a9f0e1d2c3b4a59")
+        WRONG_SECRET = bytes.fromhex("00112233445566778899aabbccddeeff")
+        base = 0x10
+    else:
+        cipher.n = 0
+        SECRET = bytes.fromhex("4a2e8f1c9b7d3e5a6c0f1e2d3c4b5a69"
+                               "788796a5b4c3d2e1f00f1e2d3c4b5a6b")
+        WRONG_SECRET = bytes(range(0x80, 0xA0))
+        base = 0x60
+    n = cipher.klen
+    AUTH_KEY_1 = bytes(range(base, base + n))
+    MON_KEY_1 = bytes(range(base + n, base + 2 * n))
+    AUTH_KEY_2 = bytes(range(base + 2 * n, base + 3 * n))
+    MON_KEY_2 = bytes(range(base + 3 * n, base + 4 * n))
 
 
 def c_bytes(name, data):
@@ -272,12 +444,53 @@ def c_bytes(name, data):
     return "\n".join(lines)
 
 
+def cipher_set(c, prefix):
+    """The vectors of one cipher, and its struct cephx_kat."""
+    out = []
+    w = out.append
+    use(c)
+    w(c_bytes(f"{prefix}_secret", SECRET))
+    w(c_bytes(f"{prefix}_auth_key_1", AUTH_KEY_1))
+    k = challenge_key(SECRET, SERVER_CHALLENGE, CLIENT_CHALLENGE_1)
+    plain = b"cephx known answer"
+    if c is K5:
+        # the client's own seal, with the confounder the test fixes
+        sealed = blist(k5_encrypt(SECRET, USAGE_TICKET_SESSION_KEY, K5_CONFOUNDER,
+                                  u8(1) + u64(ENC_MAGIC) + plain))
+        w(c_bytes(f"{prefix}_confounder", K5_CONFOUNDER))
+    else:
+        sealed = seal(SECRET, plain)
+    w(c_bytes(f"{prefix}_seal_sealed", sealed))
+    w(c_bytes(f"{prefix}_request_1", authenticate(SECRET, SERVER_CHALLENGE,
+                                                  CLIENT_CHALLENGE_1, 0, b"", SVC_MON)))
+    w(c_bytes(f"{prefix}_reply_1", first_reply()))
+    w(c_bytes(f"{prefix}_request_2", authenticate(SECRET, SERVER_CHALLENGE,
+                                                  CLIENT_CHALLENGE_2, AUTH_SECRET_ID,
+                                                  AUTH_BLOB_1, SVC_MON)))
+    w(c_bytes(f"{prefix}_reply_2", renewal_reply()))
+    bad = malformed()
+    for name, data, _ in bad:
+        w(c_bytes(f"{prefix}_bad_{name}", data))
+    conf = f"{prefix}_confounder" if c is K5 else "NULL"
+    w(f"static const struct cephx_kat {prefix} = {{")
+    w(f"\t.name = \"{c.name}\",")
+    w(f"\t.secret = {prefix}_secret,")
+    w(f"\t.secret_len = sizeof({prefix}_secret),")
+    w(f"\t.auth_key_1 = {prefix}_auth_key_1,")
+    w(f"\t.challenge_key_1 = 0x{k:016x}ULL,")
+    w(f"\t.confounder = {conf},")
+    for v in ("seal_sealed", "request_1", "reply_1", "request_2", "reply_2"):
+        w(f"\t.{v} = {prefix}_{v},")
+        w(f"\t.{v}_len = sizeof({prefix}_{v}),")
+    w("};")
+    return "\n".join(out) + "\n", bad
+
+
 def generate():
+    rfc8009_self_check()
     out = []
     w = out.append
     w("/* Generated by tests/gen_cephx_vectors.py; do not edit by hand. */")
-    w(c_bytes("kat_secret", SECRET))
-    w(c_bytes("kat_auth_key_1", AUTH_KEY_1))
     w(c_bytes("kat_auth_blob_1", AUTH_BLOB_1))
     w(c_bytes("kat_auth_blob_2", AUTH_BLOB_2))
     w(f"#define KAT_SERVER_CHALLENGE\t0x{SERVER_CHALLENGE:016x}ULL")
@@ -288,26 +501,24 @@ def generate():
     w(f"#define KAT_MON_SECRET_ID\t{MON_SECRET_ID}")
     w(f"#define KAT_AUTH_TTL\t\t{AUTH_TTL}")
     w(f"#define KAT_MON_TTL\t\t{MON_TTL}")
-    k = challenge_key(SECRET, SERVER_CHALLENGE, CLIENT_CHALLENGE_1)
-    w(f"#define KAT_CHALLENGE_KEY_1\t0x{k:016x}ULL")
-    plain = b"cephx known answer"
-    w(c_bytes("kat_seal_plain", plain))
-    w(c_bytes("kat_seal_sealed", seal(SECRET, plain)))
+    w(c_bytes("kat_seal_plain", b"cephx known answer"))
     w(c_bytes("kat_challenge", CHALLENGE))
-    w(c_bytes("kat_request_1", authenticate(SECRET, SERVER_CHALLENGE,
-                                            CLIENT_CHALLENGE_1, 0, b"", SVC_MON)))
-    w(c_bytes("kat_reply_1", first_reply()))
-    w(c_bytes("kat_request_2", authenticate(SECRET, SERVER_CHALLENGE,
-                                            CLIENT_CHALLENGE_2, AUTH_SECRET_ID,
-                                            AUTH_BLOB_1, SVC_MON)))
-    w(c_bytes("kat_reply_2", renewal_reply()))
-    for i, (name, data, _) in enumerate(MALFORMED + MALFORMED_CHALLENGE):
+    for name, data, _ in MALFORMED_CHALLENGE:
         w(c_bytes(f"bad_{name}", data))
+    sets = []
+    for c, prefix in ((AES, "kat_aes"), (K5, "kat_k5")):
+        text, bad = cipher_set(c, prefix)
+        out.append(text)
+        sets.append((c, prefix, bad))
     w("static const struct auth_bad_case auth_bad_cases[] = {")
-    for name, data, err in MALFORMED:
-        w(f"\t{{ \"{name}\", false, bad_{name},\n\t  sizeof(bad_{name}), {err} }},")
+    for c, prefix, bad in sets:
+        tag = "" if c is AES else c.name + "_"
+        for name, data, err in bad:
+            w(f"\t{{ \"{tag}{name}\", &{prefix}, false,\n"
+              f"\t  {prefix}_bad_{name},\n"
+              f"\t  sizeof({prefix}_bad_{name}), {err} }},")
     for name, data, err in MALFORMED_CHALLENGE:
-        w(f"\t{{ \"{name}\", true, bad_{name},\n\t  sizeof(bad_{name}), {err} }},")
+        w(f"\t{{ \"{name}\", &kat_aes, true, bad_{name},\n\t  sizeof(bad_{name}), {err} }},")
     w("};")
     w("")
     return "\n".join(out) + "\n"

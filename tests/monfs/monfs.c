@@ -64,16 +64,25 @@
 #define MONFS_MAX_MOUNT_TIMEOUT	86400	/* s */
 #define MONFS_MAX_MS		3600000	/* ms: bound of the ms tunables */
 
-/* A cephx key as a keyring stores it: le16 type, 8-byte created, le16 len, key. */
+/*
+ * A cephx key as a keyring stores it (Ceph's CryptoKey): le16 type, 8-byte
+ * created, le16 len, key. Type 1 is aes (16 bytes: 28 encoded, 40 base64
+ * characters, "AQ..."); type 2 is aes256k, AES256KRB5 (32 bytes: 44
+ * encoded, 60 base64 characters, "Ag..."), what Tentacle's ceph-authtool
+ * --gen-key makes.
+ */
 #define MONFS_CRYPTO_AES	1
-#define MONFS_KEY_BLOB_LEN	(2 + 8 + 2 + MONC_SECRET_LEN)
+#define MONFS_CRYPTO_AES256K	2
+#define MONFS_KEY_HDR_LEN	(2 + 8 + 2)
+#define MONFS_KEY_BLOB_MAX	(MONFS_KEY_HDR_LEN + MONC_SECRET_MAX_LEN)
 /* Its base64 text: 4 characters per 3 bytes, padded. */
-#define MONFS_KEY_TEXT_MAX	(4 * DIV_ROUND_UP(MONFS_KEY_BLOB_LEN, 3))
+#define MONFS_KEY_TEXT_MAX	(4 * DIV_ROUND_UP(MONFS_KEY_BLOB_MAX, 3))
 
 struct monfs_opts {
 	struct monc_options monc;
 	char name[MONC_MAX_NAME_LEN + 1];
-	u8 secret[MONC_SECRET_LEN];
+	u8 secret[MONC_SECRET_MAX_LEN];
+	unsigned int secret_len;	/* 16 (aes) or 32 (aes256k) */
 	bool has_secret;
 	bool has_name;
 	unsigned int mount_timeout_s;
@@ -257,55 +266,89 @@ static int monfs_base64_decode(const char *src, size_t len, u8 *dst,
 	return out;
 }
 
+static void monfs_set_secret(struct monfs_opts *o, const u8 *key,
+			     unsigned int len)
+{
+	memzero_explicit(o->secret, sizeof(o->secret));
+	memcpy(o->secret, key, len);
+	o->secret_len = len;
+	o->has_secret = true;
+}
+
 /*
- * monfs_key_from_blob - take the AES key out of an encoded CryptoKey
- * (le16 type, 8 bytes of creation time, le16 length, the key), which is what
- * `ceph-authtool -p` prints base64 of and what fs/ceph's secret= takes.
+ * monfs_key_from_blob - take the key out of an encoded CryptoKey (le16
+ * type, 8 bytes of creation time, le16 length, the key), which is what
+ * `ceph-authtool -p` prints base64 of and what fs/ceph's secret= takes: type
+ * 1 (aes) with 16 bytes or type 2 (aes256k) with 32, and nothing after it.
  */
 static int monfs_key_from_blob(struct fs_context *fc, struct monfs_opts *o,
-			       const u8 *blob, const char *what)
+			       const u8 *blob, size_t len, const char *what)
 {
-	if (get_unaligned_le16(blob) != MONFS_CRYPTO_AES ||
-	    get_unaligned_le16(blob + 10) != MONC_SECRET_LEN)
-		return invalf(fc, "monfs: %s: not an AES-128 cephx key", what);
-	memcpy(o->secret, blob + 12, MONC_SECRET_LEN);
-	o->has_secret = true;
+	unsigned int type, klen, want;
+
+	if (len < MONFS_KEY_HDR_LEN)
+		return invalf(fc, "monfs: %s: %zu bytes is too short for a cephx key",
+			      what, len);
+	type = get_unaligned_le16(blob);
+	klen = get_unaligned_le16(blob + 10);
+	switch (type) {
+	case MONFS_CRYPTO_AES:
+		want = MONC_SECRET_LEN;
+		break;
+	case MONFS_CRYPTO_AES256K:
+		want = MONC_SECRET_AES256K_LEN;
+		break;
+	default:
+		return invalf(fc, "monfs: %s: key type %u is neither aes (1) nor aes256k (2)",
+			      what, type);
+	}
+	if (klen != want)
+		return invalf(fc, "monfs: %s: an %s key has %u bytes, not %u",
+			      what, type == MONFS_CRYPTO_AES ? "aes" : "aes256k",
+			      want, klen);
+	if (len != MONFS_KEY_HDR_LEN + klen)
+		return invalf(fc, "monfs: %s: %zu bytes for an encoded key of %u",
+			      what, len, MONFS_KEY_HDR_LEN + klen);
+	monfs_set_secret(o, blob + MONFS_KEY_HDR_LEN, klen);
 	return 0;
 }
 
 static int monfs_parse_secret(struct fs_context *fc, struct monfs_opts *o,
 			      const char *val)
 {
-	u8 blob[MONFS_KEY_BLOB_LEN];
+	u8 blob[MONFS_KEY_BLOB_MAX];
 	int len, err;
 
 	len = monfs_base64_decode(val, strlen(val), blob, sizeof(blob));
-	if (len != MONFS_KEY_BLOB_LEN)
-		err = invalf(fc, "monfs: secret is not a base64 cephx key");
+	if (len != MONFS_KEY_HDR_LEN + MONC_SECRET_LEN &&
+	    len != MONFS_KEY_HDR_LEN + MONC_SECRET_AES256K_LEN)
+		err = invalf(fc, "monfs: secret is not a base64 cephx key (%d bytes)",
+			     len);
 	else
-		err = monfs_key_from_blob(fc, o, blob, "secret");
+		err = monfs_key_from_blob(fc, o, blob, len, "secret");
 	memzero_explicit(blob, sizeof(blob));
 	return err;
 }
 
 /*
  * monfs_key_from_payload - the cephx key from a keyring key's payload: the
- * raw 16-byte key, the encoded CryptoKey (28 bytes), or the base64 text of
- * either (surrounding whitespace, such as a trailing newline, is ignored).
+ * raw key (16 bytes: aes, 32: aes256k), the encoded CryptoKey (28 or 44
+ * bytes), or the base64 text of either (surrounding whitespace, such as a
+ * trailing newline, is ignored).
  */
 static int monfs_key_from_payload(struct fs_context *fc, struct monfs_opts *o,
 				  const u8 *data, size_t len)
 {
-	u8 blob[MONFS_KEY_BLOB_LEN];
+	u8 blob[MONFS_KEY_BLOB_MAX];
 	int n, err;
 
-	if (len == MONC_SECRET_LEN) {
-		memcpy(o->secret, data, MONC_SECRET_LEN);
-		o->has_secret = true;
+	if (len == MONC_SECRET_LEN || len == MONC_SECRET_AES256K_LEN) {
+		monfs_set_secret(o, data, len);
 		return 0;
 	}
-	if (len == MONFS_KEY_BLOB_LEN)
-		return monfs_key_from_blob(fc, o, data, "key");
+	if (len == MONFS_KEY_HDR_LEN + MONC_SECRET_LEN ||
+	    len == MONFS_KEY_HDR_LEN + MONC_SECRET_AES256K_LEN)
+		return monfs_key_from_blob(fc, o, data, len, "key");
 
 	while (len && isspace(data[len - 1]))
 		len--;
@@ -317,12 +360,11 @@ static int monfs_key_from_payload(struct fs_context *fc, struct monfs_opts *o,
 		return invalf(fc, "monfs: key: payload of %zu bytes is not a cephx key",
 			      len);
 	n = monfs_base64_decode((const char *)data, len, blob, sizeof(blob));
-	if (n == MONC_SECRET_LEN) {
-		memcpy(o->secret, blob, MONC_SECRET_LEN);
-		o->has_secret = true;
+	if (n == MONC_SECRET_LEN || n == MONC_SECRET_AES256K_LEN) {
+		monfs_set_secret(o, blob, n);
 		err = 0;
-	} else if (n == MONFS_KEY_BLOB_LEN) {
-		err = monfs_key_from_blob(fc, o, blob, "key");
+	} else if (n >= MONFS_KEY_HDR_LEN) {
+		err = monfs_key_from_blob(fc, o, blob, n, "key");
 	} else {
 		err = invalf(fc, "monfs: key: payload is not a cephx key (raw, encoded or base64)");
 	}
@@ -580,7 +622,7 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 	if (o->has_secret) {
 		o->monc.auth_methods = BIT(MONC_AUTH_CEPHX);
 		o->monc.secret = o->secret;
-		o->monc.secret_len = MONC_SECRET_LEN;
+		o->monc.secret_len = o->secret_len;
 	} else {
 		o->monc.auth_methods = BIT(MONC_AUTH_NONE);
 	}
