@@ -248,12 +248,14 @@ static int tc_parse_addrs(char *s, struct monc_options *o)
 }
 
 /*
- * A keyring's base64 cephx key: le16 type (1 = AES), 8 bytes of creation
- * time, le16 length (16), the key. Puts the 16 key bytes in @key.
+ * A keyring's base64 cephx key: le16 type (1 = aes, 2 = aes256k), 8 bytes
+ * of creation time, le16 length (16 or 32), the key. Puts the key bytes in
+ * @key (room for MONC_SECRET_MAX_LEN); returns their number.
  */
 static int tc_parse_secret(const char *b64, u8 *key)
 {
-	u8 blob[2 + 8 + 2 + MONC_SECRET_LEN];
+	u8 blob[2 + 8 + 2 + MONC_SECRET_MAX_LEN];
+	unsigned int type, klen;
 	size_t i, len = strlen(b64), out = 0;
 	u32 acc = 0;
 	int bits = 0, v, err = -EINVAL;
@@ -282,11 +284,16 @@ static int tc_parse_secret(const char *b64, u8 *key)
 			blob[out++] = acc >> bits;
 		}
 	}
-	if (out != sizeof(blob) || get_unaligned_le16(blob) != 1 ||
-	    get_unaligned_le16(blob + 10) != MONC_SECRET_LEN)
+	if (out < 12)
 		goto out;
-	memcpy(key, blob + 12, MONC_SECRET_LEN);
-	err = 0;
+	type = get_unaligned_le16(blob);
+	klen = get_unaligned_le16(blob + 10);
+	if (out != 12 + klen ||
+	    !((type == 1 && klen == MONC_SECRET_LEN) ||
+	      (type == 2 && klen == MONC_SECRET_AES256K_LEN)))
+		goto out;
+	memcpy(key, blob + 12, klen);
+	err = klen;
 out:
 	memzero_explicit(blob, sizeof(blob));
 	return err;
@@ -331,10 +338,10 @@ static int tc_parse_options(char *s, struct monc_options *o, char *name,
 		}
 		if (!strcmp(opt, "secret")) {
 			err = tc_parse_secret(val, secret);
-			if (err)
+			if (err < 0)
 				return err;
 			o->secret = secret;
-			o->secret_len = MONC_SECRET_LEN;
+			o->secret_len = err;
 			o->auth_methods = BIT(MONC_AUTH_CEPHX);
 			continue;
 		}
@@ -387,7 +394,7 @@ static void __tc_destroy(void)
 static ssize_t tc_create_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	u8 secret[MONC_SECRET_LEN];
+	u8 secret[MONC_SECRET_MAX_LEN];
 	struct monc_options *o;
 	struct monc_client *monc;
 	char *s, *name;
