@@ -1325,6 +1325,17 @@ static void bad_cephx_secret(struct monc_options *o, struct monc_handlers *h)
 	o->auth_methods = BIT(MONC_AUTH_CEPHX);
 }
 
+/* 16 bytes is an aes secret and 32 an aes256k one; nothing else is. */
+static void bad_cephx_secret_len(struct monc_options *o,
+				 struct monc_handlers *h)
+{
+	static const u8 secret[MONC_SECRET_MAX_LEN];
+
+	o->auth_methods = BIT(MONC_AUTH_CEPHX);
+	o->secret = secret;
+	o->secret_len = MONC_SECRET_AES256K_LEN - 1;
+}
+
 static void bad_name(struct monc_options *o, struct monc_handlers *h)
 {
 	o->name = "";
@@ -1352,6 +1363,7 @@ static const struct opt_case opt_cases[] = {
 	{ "hunt_parallel above MONC_MAX_MONS", bad_parallel },
 	{ "unknown auth method", bad_methods },
 	{ "cephx without secret", bad_cephx_secret },
+	{ "cephx secret of 31 bytes", bad_cephx_secret_len },
 	{ "empty name", bad_name },
 	{ "name too long", bad_long_name },
 	{ "no osdmap handler", bad_handler },

@@ -215,7 +215,7 @@ if bbmount "$SECRET_OPTS"; then
 	session_kv cephx_cipher
 	check "debugfs session: cephx_cipher is the key's ($REPLY)" '$REPLY == "$CIPHER"'
 	session_kv cephx_ticket
-	check "debugfs session: the AUTH session key has the client key's type ($REPLY)" \
+	check "debugfs session: the session keys have the client key's type ($REPLY)" \
 		'$REPLY == *"key $CIPHER"*'
 	session_kv mount_ms
 	diag "cephx mount: monc's mount_ms $REPLY"
@@ -338,6 +338,38 @@ if leaks_secret "$log"; then
 	not_ok "the kernel log never shows the secret"
 else
 	ok "the kernel log never shows the secret"
+fi
+
+# ------------------------------------------- failover (3 monitors only)
+# With make check's one-monitor cephx phase this is skipped; it runs when the
+# whole suite runs on a cephx cluster (MONC_AUTH=cephx make check).
+if [ "${#ADDRS[@]}" -lt 2 ]; then
+	skip "cephx: SIGKILL failover" "one monitor"
+elif bbmount "$SECRET_OPTS"; then
+	if cur_mon_debugfs; then
+		cur=$REPLY
+		mon_pid "$cur"
+		kill -KILL "$REPLY"
+		now_us
+		t0=$REPLY
+		if stat -f "$MNT" >/dev/null; then
+			ms_since "$t0"
+			ok "cephx: statfs after SIGKILL of the session's monitor ($REPLY ms)"
+		else
+			not_ok "cephx: statfs after SIGKILL of the session's monitor"
+		fi
+		cur_mon_debugfs
+		check "cephx: the session moved to another monitor ($cur -> $REPLY)" '$REPLY != "$cur"'
+		session_kv auth_state
+		check "cephx: authenticated on the new monitor ($REPLY)" '$REPLY == authenticated'
+		$BB umount "$MNT"
+		mon_sh start "$cur" >/dev/null 2>&1
+	else
+		not_ok "cephx: the session's monitor in debugfs"
+		$BB umount "$MNT"
+	fi
+else
+	not_ok "cephx mount for the failover test ($ERR)"
 fi
 
 # ----------------------------------------------------------------- renewal

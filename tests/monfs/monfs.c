@@ -363,7 +363,8 @@ static int monfs_key_from_payload(struct fs_context *fc, struct monfs_opts *o,
 	if (n == MONC_SECRET_LEN || n == MONC_SECRET_AES256K_LEN) {
 		monfs_set_secret(o, blob, n);
 		err = 0;
-	} else if (n >= MONFS_KEY_HDR_LEN) {
+	} else if (n == MONFS_KEY_HDR_LEN + MONC_SECRET_LEN ||
+		   n == MONFS_KEY_HDR_LEN + MONC_SECRET_AES256K_LEN) {
 		err = monfs_key_from_blob(fc, o, blob, n, "key");
 	} else {
 		err = invalf(fc, "monfs: key: payload is not a cephx key (raw, encoded or base64)");
