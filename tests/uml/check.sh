@@ -136,21 +136,20 @@ products=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
 # deleted), so a warm build recompiles only what changed.
 rsync -a --delete "${products[@]}" "$repo/" "$slot/uml/"
 
-# 4. Debian headers (W=1) and the stock-kernel load test, in the background.
+# 4. In the background: W=1 + sparse builds for Debian 12's, 13's and
+# unstable's kernels (tests/uml/matrix.sh, demo mode: 12's only), the
+# deps.sh and dkms tests, and the stock-kernel load test.
 deb_job() {
-	local log=$run/deb-build.log
-	rm -rf "$slot/deb"
-	rsync -a "${products[@]}" "$repo/" "$slot/deb/"
-	if make -C "$kdir" M="$slot/deb" W=1 modules >"$log" 2>&1 &&
-		! grep -qiE '(warning|error):' "$log"; then
-		echo "ok - build for $(basename "$kdir") with W=1: no warnings"
-	else
-		grep -iE '(warning|error):' "$log" | sed "s|$slot/deb/||g" | head -n 20
-		echo "not ok - build for $(basename "$kdir") with W=1: no warnings (see $log)"
+	local matrix=(bookworm)
+	if [ "$mode" = check ]; then
+		matrix=(bookworm trixie sid)
+		"$repo/tests/uml/deps-test.sh"
+		"$repo/tests/uml/dkms-test.sh" "$run/dkms"
 	fi
+	KDIR=$kdir "$repo/tests/uml/matrix.sh" "$run/matrix" "${matrix[@]}"
 	[ "$mode" = check ] && [ "${MONC_SKIP_QEMU:-0}" != 1 ] || return 0
-	if [ -f "$slot/deb/monc.ko" ]; then
-		"$slot/deb/tests/qemu/stock-load.sh" "$slot/deb/monc.ko" "$run/qemu" 2>>"$run/qemu.err"
+	if [ -f "$run/matrix/bookworm/monc.ko" ]; then
+		"$repo/tests/qemu/stock-load.sh" "$run/matrix/bookworm/monc.ko" "$run/qemu" 2>>"$run/qemu.err"
 	else
 		echo "not ok - monc.ko loads on the stock kernel (QEMU): no monc.ko was built"
 	fi
