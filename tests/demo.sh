@@ -6,7 +6,7 @@
 # On the host (no MONC_RUN in the environment) it hands over to the rig:
 # tests/uml/check.sh in demo mode installs what is missing, builds or reuses
 # the UML kernel, builds monc and the test modules, boots UML, starts three
-# ceph-mon (auth none, 127.0.0.1:6789-6791) and runs tests/demo/*.sh, which
+# Tentacle ceph-mon (cephx, 127.0.0.1:6789-6791) and runs tests/demo/*.sh, which
 # links back here.
 #
 # Inside UML (the rig's init runs it with MONC_RUN set and the cluster's env
@@ -56,12 +56,21 @@ MNT=/tmp/monc-demo/mnt
 mkdir -p "$MNT"
 KA_INT=500 KA_TMO=2000
 opts="mon_addr=$ALL_MONS,name=admin,mount_timeout=30,keepalive_interval_ms=$KA_INT,keepalive_timeout_ms=$KA_TMO"
+shown=$opts
+if [ "${MONC_AUTH:-none}" = cephx ]; then
+	opts+=",secret=$MONC_ADMIN_KEY"
+	shown+=",secret=<client.admin's key>"
+fi
 
 say "=== monc demo: a Ceph monitor client in the kernel, against real monitors ==="
-say "Cluster: ${#ADDRS[@]} ceph-mon $(dpkg-query -W -f='${Version}' ceph-mon 2>/dev/null), auth ${MONC_AUTH:-none}, msgr v1, fsid $MONC_FSID"
+say "Cluster: ${#ADDRS[@]} ceph-mon (Ceph ${MONC_CEPH:-?}), auth ${MONC_AUTH:-none}, msgr v1, fsid $MONC_FSID"
+declare -A ver=()
+while read -r m v rest; do
+	ver[$m]="$v $rest"
+done <"$MONC_CLUSTER_DIR/versions" 2>/dev/null
 for ((i = 0; i < ${#ADDRS[@]}; i++)); do
 	mon_pid "$i"
-	say "  mon.${MON_IDS[$i]} at ${ADDRS[$i]} (pid $REPLY)"
+	say "  mon.${MON_IDS[$i]} at ${ADDRS[$i]} (pid $REPLY): ${ver[mon.${MON_IDS[$i]}]:-version unknown}"
 done
 say
 say "--- 1. Load monc.ko and the sample filesystem monfs.ko"
@@ -79,7 +88,7 @@ est_snapshot
 before=$REPLY
 now_us
 t0=$REPLY
-echo "  \$ mount -t monfs none $MNT -o $opts"
+echo "  \$ mount -t monfs none $MNT -o $shown"
 err=$(busybox mount -t monfs -o "$opts" none "$MNT" 2>&1)
 rc=$?
 ms_since "$t0"

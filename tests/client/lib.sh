@@ -96,6 +96,18 @@ tc_put() {
 	[ -z "$ERR" ]
 }
 mp() { modprobe -d "$MONC_MODROOT" "$@"; }
+# wait_maps N: wait up to N s for the test client's monmap and osdmap
+# handlers to run; LINE=its last "maps" line.
+wait_maps() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		tc_get maps
+		kv "$LINE" osdmap_count && [ "$REPLY" -gt 0 ] &&
+			kv "$LINE" monmap_count && [ "$REPLY" -gt 0 ] && return 0
+		nap 0.1
+	done
+	return 1
+}
 
 # --- monitors ---
 mon_pid() { # mon_pid N: REPLY=pid of monitor N (0..2), from its pid file

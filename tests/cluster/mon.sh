@@ -52,7 +52,7 @@ do_start() {
 }
 
 wait_ready() {
-	/usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-120}"
+	/usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-240}"
 }
 
 case "$cmd" in

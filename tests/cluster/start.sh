@@ -23,12 +23,13 @@
 #   MONC_AUTH         none (default) or cephx
 #   MONC_BASE_PORT    first port (default 6789)
 #   MONC_TMPFS=1      mount a tmpfs on MONC_CLUSTER_DIR first (the UML init does)
-#   MONC_READY_TIMEOUT seconds to wait for quorum (default 120)
-#   MONC_MON_LEASE, MONC_MON_ELECTION_TIMEOUT  seconds (default 2 and 2; Ceph's
+#   MONC_READY_TIMEOUT seconds to wait for quorum (default 240)
+#   MONC_MON_LEASE, MONC_MON_ELECTION_TIMEOUT  seconds (default 3 and 3; Ceph's
 #                     are 5 and 5): a fast new quorum after a monitor dies.
 #                     1 and 1 re-form it in 3-4 s, but on a loaded host (2
 #                     cores, several UMLs) paxos then times out its collect
-#                     phase (2 x lease) again and again and never forms one.
+#                     phase (2 x lease) again and again and never forms one;
+#                     at a load of 20, 2 and 2 did the same.
 #   MONC_TICKET_TTL   seconds: short cephx ticket lifetimes (auth_mon_ticket_ttl
 #                     and auth_service_ticket_ttl), for the renewal test
 #   MONC_CEPHX_KEY_TYPE  client.admin's key type: empty for the release's
@@ -100,7 +101,7 @@ launch() { # start every monitor of $dir/env and wait for quorum
 	for ((i = 0; i < n; i++)); do
 		MONC_CLUSTER_DIR=$dir "$bin/mon.sh" start "$i" --no-wait
 	done
-	exec /usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-120}" \
+	exec /usr/bin/python3 "$bin/wait-ready.py" "$dir" --timeout "${MONC_READY_TIMEOUT:-240}" \
 		--versions "$dir/versions"
 }
 
@@ -163,8 +164,8 @@ mon_cluster_log_file = $dir/log/\$cluster.log
 crash_dir = $dir/crash
 exec_dir = $dir/run
 mon_data = $dir/data/\$cluster-\$id
-mon_lease = ${MONC_MON_LEASE:-2}
-mon_election_timeout = ${MONC_MON_ELECTION_TIMEOUT:-2}
+mon_lease = ${MONC_MON_LEASE:-3}
+mon_election_timeout = ${MONC_MON_ELECTION_TIMEOUT:-3}
 mon_data_avail_warn = 1
 mon_data_avail_crit = 0
 mon_warn_on_insecure_global_id_reclaim_allowed = false

@@ -59,13 +59,15 @@ def versions(d, mons, path):
     lines = []
     for rank, mid in sorted(mons.items()):
         asok = os.path.join(d, "run", "ceph-mon.%s.asok" % mid)
-        try:
-            v = asok_command(asok, "version")
-            line = "mon.%s %s %s (%s)" % (mid, v.get("version", "?"),
-                                          v.get("release", "?"),
-                                          v.get("release_type", "?"))
-        except (OSError, ValueError) as e:
-            line = "mon.%s version unknown (%s)" % (mid, type(e).__name__)
+        for attempt in range(3):  # a loaded host can be slow to answer
+            try:
+                v = asok_command(asok, "version", timeout=10.0)
+                line = "mon.%s %s %s (%s)" % (mid, v.get("version", "?"),
+                                              v.get("release", "?"),
+                                              v.get("release_type", "?"))
+                break
+            except (OSError, ValueError) as e:
+                line = "mon.%s version unknown (%s)" % (mid, type(e).__name__)
         lines.append(line)
         print(line)
     with open(path, "w") as f:

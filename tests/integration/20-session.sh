@@ -41,17 +41,6 @@ create() { # create OPTIONS: new client; MOUNT_MS=the mount's time
 	return $rc
 }
 destroy() { tc_put destroy 1; }
-# wait_maps N: wait up to N s for the monmap and osdmap handlers to run.
-wait_maps() {
-	local i
-	for ((i = 0; i < $1 * 10; i++)); do
-		tc_get maps
-		kv "$LINE" osdmap_count && [ "$REPLY" -gt 0 ] &&
-			kv "$LINE" monmap_count && [ "$REPLY" -gt 0 ] && return 0
-		nap 0.1
-	done
-	return 1
-}
 monc_failover_note() { # "; monc: last_failover_ms N, ..." from its debugfs session
 	local f k v out=
 	for f in /sys/kernel/debug/monc/*/session; do

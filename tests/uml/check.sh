@@ -9,20 +9,25 @@
 #     (any warning fails) and boot it on the stock kernel under QEMU
 #  5. build monc.ko, the KUnit modules and tests/*/ modules for UML; make a
 #     depmod'ed module root holding them and the UML tree's own modules
-#  6. boot UML once (tests/uml/init.sh): KUnit, kmemleak, ceph-mon cluster,
-#     tests/integration/*.sh; then, in check mode on an auth-none cluster, a
-#     second one-monitor cephx cluster with short tickets (MONC_CEPHX_TTL)
-#     for the tests/integration/*cephx*.sh scripts only (MONC_CEPHX_PHASE=0
-#     turns that off)
+#  6. boot one UML per lane, in parallel (tests/uml/init.sh as PID 1): in
+#     check mode, KUnit, kmemleak and tests/integration/*.sh against three
+#     monitors of MONC_CEPH (tentacle) with auth none, then its *cephx*.sh
+#     against three with cephx and short tickets (MONC_CEPHX_TTL); and one
+#     lane per release of MONC_SMOKE (pacific reef) running tests/interop/
+#     smoke.sh with auth none and with cephx
 #  7. count: every KUnit leaf case, every TAP line of an integration script
 #     and every other check is one test. Last line: "N passed, M failed".
 #
 # Environment: KDIR, BUILD_DIR (default /var/tmp/monc-build), MONC_MODE
-# (check|demo|bench), MONC_MONS (3), MONC_AUTH (none|cephx), UML_MEM (1G),
-# UML_TIMEOUT (s, default 1200), MONC_TEST_TIMEOUT (per script, 600),
-# MONC_CEPHX_PHASE (1), MONC_CEPHX_TTL (cephx ticket TTL of that phase, 30 s),
-# MONC_SKIP_DEPS=1, MONC_SKIP_QEMU=1, MONC_SCRIPTS (only the integration
-# scripts whose names start with one of these words; "none" runs none).
+# (check|demo|soak|bench), MONC_CEPH (tentacle|reef|pacific), MONC_SMOKE
+# (releases of the smoke lanes, "pacific reef"; empty: none), MONC_LANES
+# (only these lanes), MONC_MONS (3), MONC_AUTH (none|cephx; demo: cephx),
+# UML_MEM (1G), UML_TIMEOUT (s, default 1200), MONC_TEST_TIMEOUT (per script,
+# 600), MONC_CEPHX_PHASE (1), MONC_CEPHX_TTL (ticket TTL of the cephx
+# clusters, 30 s), MONC_CEPHX_AES (1: Tentacle's cephx clusters use an aes
+# key and allow aes too: the mixed cluster), MONC_SKIP_DEPS=1, MONC_SKIP_QEMU=1, MONC_SCRIPTS
+# (only the scripts whose names start with one of these words; "none" runs
+# none).
 set -euo pipefail
 # The body is one { } block so that bash parses it whole before running it:
 # editing this file during a run cannot break the run.
@@ -77,13 +82,6 @@ selected() {
 	done
 	return 1
 }
-any_selected() { # any_selected SCRIPT...: is one of them there and selected?
-	local t
-	for t in "$@"; do
-		[ -x "$t" ] && selected "$(basename "$t" .sh)" && return 0
-	done
-	return 1
-}
 finish() {
 	local t=$(($(date +%s) - t_start))
 	echo
@@ -102,6 +100,41 @@ finish() {
 # 1. Packages.
 if [ "${MONC_SKIP_DEPS:-0}" != 1 ]; then
 	"$repo/tests/uml/deps.sh" || { result "not ok" "install the rig's packages"; finish; }
+fi
+
+# The Ceph releases the lanes run: Reef and Tentacle come from Debian chroots
+# (tests/uml/chroot.sh SUITE, cached under MONC_CHROOT_CACHE), made or reused
+# in the background while the UML kernel builds.
+release=${MONC_CEPH:-tentacle}
+declare -A suite_of=([reef]=trixie [tentacle]=sid) chroot_job
+start_release() { # start_release RELEASE: make its chroot in the background
+	local s=${suite_of[$1]:-}
+	[ -n "$s" ] && [ -z "${chroot_job[$s]:-}" ] || return 0
+	[ -e "${MONC_CHROOT_CACHE:-/var/cache/monc-chroot}/$s/.monc-ready" ] && return 0
+	say "making the Debian $s chroot for Ceph $1 (tests/uml/chroot.sh $s; once, then cached)"
+	mkdir -p "$build_root"
+	"$repo/tests/uml/chroot.sh" "$s" >/dev/null 2>"$build_root/chroot-$s.log" &
+	chroot_job[$s]=$!
+}
+ensure_release() { # ensure_release RELEASE: wait until its tools are there
+	local s=${suite_of[$1]:-}
+	[ -n "$s" ] || return 0
+	start_release "$1"
+	case "${chroot_job[$s]:-}" in
+	'' | finished) ;;
+	*)
+		if ! wait "${chroot_job[$s]}"; then
+			tail -n 20 "$build_root/chroot-$s.log"
+			return 1
+		fi
+		chroot_job[$s]=finished
+		;;
+	esac
+	[ -e "${MONC_CHROOT_CACHE:-/var/cache/monc-chroot}/$s/.monc-ready" ]
+}
+start_release "$release"
+if [ "$mode" = check ]; then
+	for r in ${MONC_SMOKE-pacific reef}; do start_release "$r"; done
 fi
 
 # 2. The UML kernel.
@@ -218,181 +251,350 @@ for ko in "${kos[@]}"; do
 done
 depmod -b "$modroot" "$krel" 2>>"$ulog"
 
-# 6. Boot UML. The cluster's slow set-up (monmaptool, mkfs) is done here on
-# the host, where it takes 0.5 s instead of ~10 s; init.sh only starts it.
-if [ "${MONC_CLUSTER:-1}" = 1 ]; then
-	MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH=${MONC_AUTH:-none} \
-		"$umlsrc/tests/cluster/start.sh" --prepare "$run/cluster-seed" "${MONC_MONS:-3}" \
-		>"$run/cluster-prepare.log" 2>&1 ||
-		{ cat "$run/cluster-prepare.log"; rm -rf "$run/cluster-seed"; }
-fi
-# The cephx phase's cluster: one monitor, cephx everywhere, short tickets
-# (Pacific takes a 30 s TTL, so 3 x TTL of the renewal test is ~100 s).
-cephx_phase=0
-if [ "$mode" = check ] && [ "${MONC_CLUSTER:-1}" = 1 ] && [ "${MONC_CEPHX_PHASE:-1}" = 1 ] &&
-	[ "${MONC_AUTH:-none}" != cephx ] && any_selected "$umlsrc/$scripts_rel"/*cephx*.sh; then
-	if MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH=cephx MONC_TICKET_TTL=${MONC_CEPHX_TTL:-30} \
-		"$umlsrc/tests/cluster/start.sh" --prepare "$run/cluster-seed-cephx" 1 \
-		>"$run/cluster-prepare-cephx.log" 2>&1; then
-		cephx_phase=1
-	else
-		cat "$run/cluster-prepare-cephx.log"
-		rm -rf "$run/cluster-seed-cephx"
-		result "not ok" "prepare the cephx cluster (see $run/cluster-prepare-cephx.log)"
-	fi
-fi
-t_boot=$(date +%s)
+# 6. Boot UML: one instance per lane, in parallel (each UML has its own
+# loopback, so every lane's monitors use the same ports). A lane is a list
+# of phases; a phase is a monitor cluster and the scripts run against it.
+# The clusters' slow set-up (monmaptool, mkfs) is done here on the host,
+# where it takes 0.5 s instead of ~10 s; the lane's init.sh only starts them.
+#
+#   check: "tentacle" (the release of MONC_CEPH): KUnit, tests/integration/*.sh
+#          on 3 monitors with auth none, then its *cephx*.sh on 3 monitors
+#          with cephx and short tickets (MONC_CEPHX_TTL);
+#          one lane per release of MONC_SMOKE (pacific reef): tests/interop/
+#          smoke.sh with auth none, then with cephx and short tickets.
+#   demo, soak, bench: one lane, tests/MODE/*.sh (soak: and its *cephx*.sh
+#          on a cephx cluster).
+# MONC_LANES="tentacle reef" runs only those lanes.
+t_prep=$(date +%s)
 scripts_dir=$umlsrc/$scripts_rel
-cat >"$run/config.sh" <<EOF
-MONC_MODE=$mode
-MONC_SRC=$umlsrc
-MONC_MODROOT=$modroot
-MONC_KUNIT_MODS="${kunit_mods[*]}"
-MONC_OUR_MODS_UNLOAD_ORDER="${kunit_mods[*]} ${our_mods[*]} monc"
-MONC_SCRIPTS_DIR=$scripts_dir
-MONC_MONS=${MONC_MONS:-3}
-MONC_AUTH=${MONC_AUTH:-none}
-MONC_TEST_TIMEOUT=${MONC_TEST_TIMEOUT:-600}
-MONC_CLUSTER=${MONC_CLUSTER:-1}
-MONC_SCRIPTS="${MONC_SCRIPTS:-}"
-MONC_CEPHX_PHASE=$cephx_phase
-MONC_CEPHX_TTL=${MONC_CEPHX_TTL:-30}
-EOF
-say "booting UML (KUnit modules: ${kunit_mods[*]:-none}; console: $run/console.log)"
-uml_rc=0
-# timeout kills the whole process group, UML's helper processes included.
-timeout -k 10 "${UML_TIMEOUT:-1200}" "$kbuild/linux" mem="${UML_MEM:-1G}" \
-	uml_dir="$slot/umldir" root=/dev/root rootfstype=hostfs rootflags=/ rw \
-	init="$umlsrc/tests/uml/init.sh" con=null con0=fd:0,fd:1 kasan_multi_shot watchdog_thresh=30 \
-	MONC_RUN="$run" </dev/null >"$run/console.raw" 2>&1 &
-uml_pid=$!
-# Watchdog: a hung kernel should not cost the whole UML_TIMEOUT. Stop UML
-# when init.sh's heartbeat file (touched every 5 s) is UML_HANG_SECS (120)
-# old, when the console has been silent for 120 s after a sanitiser report,
-# or silent for a script's timeout plus 120 s in any case. (init.sh tees
-# script output to the console.)
-watchdog=
-last_size=-1
-last_change=$(date +%s)
-while kill -0 "$uml_pid" 2>/dev/null; do
-	sleep 2
-	size=$(stat -c %s "$run/console.raw")
-	now=$(date +%s)
-	if [ -e "$run/heartbeat" ]; then
-		beat=$((now - $(stat -c %Y "$run/heartbeat")))
-		if [ "$beat" -ge "${UML_HANG_SECS:-120}" ]; then
-			watchdog="no heartbeat from UML's user space for ${beat}s (kernel hung?)"
-		fi
+ttl=${MONC_CEPHX_TTL:-30}
+lanes=()
+declare -A lane_phases lane_kunit lane_release
+# cephx knobs of a release. Tentacle's defaults allow only aes256k keys,
+# and its ceph-authtool makes them; MONC_CEPHX_AES=1 gives its cephx
+# clusters an aes client key and auth_allowed_ciphers = aes, aes256k
+# instead (a mixed cluster).
+cephx_env() { # cephx_env RELEASE: the start.sh settings for a cephx cluster
+	if [ "$1" = tentacle ] && [ "${MONC_CEPHX_AES:-0}" = 1 ]; then
+		echo "MONC_CEPHX_KEY_TYPE=aes MONC_CEPHX_CIPHERS=aes,aes256k"
 	fi
-	if [ -z "$watchdog" ]; then
-		if [ "$size" != "$last_size" ]; then
-			last_size=$size
-			last_change=$now
-			continue
-		fi
-		quiet=$((now - last_change))
-		[ "$quiet" -ge 120 ] || continue
-		if [ "$quiet" -ge $((${MONC_TEST_TIMEOUT:-600} + 120)) ]; then
-			watchdog="console silent for ${quiet}s"
-		elif grep -aqE "$sanitiser" "$run/console.raw"; then
-			watchdog="console silent for ${quiet}s after a kernel report"
+}
+selected_scripts() { # selected_scripts GLOB...: REPLY=the executable, selected ones
+	local t
+	REPLY=
+	for t in "$@"; do
+		[ -x "$t" ] && selected "$(basename "$t" .sh)" && REPLY+=" $t"
+	done
+	REPLY=${REPLY# }
+}
+lane_wanted() { # lane_wanted NAME: picked by MONC_LANES (unset: all)
+	[ -z "${MONC_LANES:-}" ] && return 0
+	[[ " ${MONC_LANES//,/ } " == *" $1 "* ]]
+}
+# add_phase LANE NAME TAG AUTH NMONS TTL SCRIPTS [RELEASE]: a phase of LANE
+# (against RELEASE, default the lane's); its cluster is prepared into LANE's
+# run directory in the background (wait_prepares collects them).
+declare -A prep_pid prep_what
+prep_order=()
+add_phase() {
+	local lane=$1 name=$2 tag=$3 auth=$4 nmons=$5 pttl=$6 scripts=$7 what
+	local rel=${8:-${lane_release[$lane]}} dir=$run/$lane
+	if ! ensure_release "$rel"; then
+		result "not ok" "$(lane_prefix "$lane")install Ceph $rel (tests/uml/chroot.sh ${suite_of[$rel]}; see $build_root/chroot-${suite_of[$rel]}.log)"
+		return 1
+	fi
+	mkdir -p "$dir"
+	what="$nmons mons, auth $auth"
+	[ "$auth" = cephx ] && what+=", ticket TTL $pttl s"
+	if [ "${MONC_CLUSTER:-1}" = 1 ]; then
+		# shellcheck disable=SC2046 # cephx_env prints VAR=VALUE words
+		env MONC_CEPH="$rel" MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH="$auth" \
+			MONC_TICKET_TTL=$([ "$auth" = cephx ] && echo "$pttl") \
+			$([ "$auth" = cephx ] && cephx_env "$rel") \
+			"$umlsrc/tests/cluster/start.sh" --prepare "$dir/cluster-seed-$name" "$nmons" \
+			>"$dir/cluster-prepare-$name.log" 2>&1 &
+		prep_pid[$lane/$name]=$!
+		prep_what[$lane/$name]="$rel cluster ($what)"
+		prep_order+=("$lane/$name")
+	fi
+	lane_phases[$lane]+=" $name"
+	cat >>"$dir/config.sh" <<-EOT
+		PHASE_${name}_CEPH="$rel"
+		PHASE_${name}_TAG="$tag"
+		PHASE_${name}_WHAT="$what"
+		PHASE_${name}_SCRIPTS="$scripts"
+	EOT
+}
+wait_prepares() { # wait for every prepare; drop the phases whose failed
+	local k lane name log
+	for k in "${prep_order[@]}"; do
+		wait "${prep_pid[$k]}" && continue
+		lane=${k%%/*} name=${k#*/}
+		log=$run/$lane/cluster-prepare-$name.log
+		cat "$log"
+		rm -rf "$run/$lane/cluster-seed-$name"
+		result "not ok" "$(lane_prefix "$lane")prepare the ${prep_what[$k]} (see $log)"
+		lane_phases[$lane]=" ${lane_phases[$lane]} "
+		lane_phases[$lane]=${lane_phases[$lane]/ $name / }
+	done
+}
+lane_prefix() { # the prefix of a lane's results ("" for the first lane)
+	[ "$1" = "${lanes[0]}" ] && return 0
+	echo "$1: "
+}
+new_lane() { # new_lane NAME RELEASE KUNIT(0|1)
+	lane_wanted "$1" || return 1
+	lanes+=("$1")
+	lane_release[$1]=$2
+	lane_kunit[$1]=$3
+	lane_phases[$1]=
+	rm -rf "${run:?}/$1"
+	mkdir -p "$run/$1"
+	: >"$run/$1/config.sh"
+}
+case "$mode" in
+check)
+	# The scripts named by MONC_SPLIT (name prefixes) run in a second lane
+	# of the same release, "$release-b", on a cluster of its own.
+	selected_scripts "$scripts_dir"/*.sh
+	main_scripts='' split_scripts=''
+	for t in $REPLY; do
+		if MONC_SCRIPTS=${MONC_SPLIT-60 70 75} selected "$(basename "$t" .sh)" &&
+			[ -n "${MONC_SPLIT-60 70 75}" ]; then
+			split_scripts+=" $t"
 		else
-			continue
+			main_scripts+=" $t"
+		fi
+	done
+	if new_lane "$release" "$release" 1; then
+		add_phase "$release" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${main_scripts# }" || true
+		selected_scripts "$scripts_dir"/*cephx*.sh
+		if [ -n "$REPLY" ] && [ "${MONC_AUTH:-none}" != cephx ] && [ "${MONC_CEPHX_PHASE:-1}" = 1 ]; then
+			add_phase "$release" cephx @cephx cephx "${MONC_MONS:-3}" "$ttl" "$REPLY" || true
 		fi
 	fi
-	say "stopping UML: $watchdog"
-	kill -TERM -- "-$uml_pid" 2>/dev/null || true
+	if [ -n "$split_scripts" ] && new_lane "$release-b" "$release" 0; then
+		add_phase "$release-b" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${split_scripts# }" || true
+	fi
+	# The smoke of the other releases: one lane, "interop", a phase per
+	# release and auth (MONC_SMOKE_LANES=1: a lane per release instead).
+	selected_scripts "$umlsrc/tests/interop/smoke.sh"
+	smoke=$REPLY
+	for r in ${MONC_SMOKE-pacific reef}; do
+		[ -n "$smoke" ] && [ "$r" != "$release" ] || continue
+		lane=interop
+		[ "${MONC_SMOKE_LANES:-0}" = 1 ] && lane=$r
+		if [ -z "${lane_release[$lane]:-}" ]; then
+			new_lane "$lane" "$r" 0 || continue
+		fi
+		add_phase "$lane" "${r}_none" "@$r-none" none 3 "" "$smoke" "$r" || true
+		add_phase "$lane" "${r}_cephx" "@$r-cephx" cephx 3 "$ttl" "$smoke" "$r" || true
+	done
+	;;
+*)
+	# demo and soak on cephx clusters of the default release; demo with cephx.
+	[ "$mode" = demo ] && MONC_AUTH=${MONC_AUTH:-cephx}
+	new_lane "$mode" "$release" 0 || { echo "check: MONC_LANES leaves no lane" >&2; exit 2; }
+	selected_scripts "$scripts_dir"/*.sh
+	add_phase "$mode" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "$ttl" "$REPLY" || true
+	selected_scripts "$scripts_dir"/*cephx*.sh
+	if [ "$mode" = soak ] && [ -n "$REPLY" ] && [ "${MONC_AUTH:-none}" != cephx ]; then
+		add_phase "$mode" cephx @cephx cephx "${MONC_MONS:-3}" "$ttl" "$REPLY" || true
+	fi
+	;;
+esac
+wait_prepares
+# A lane with nothing left to run (its clusters could not be prepared) is
+# not booted.
+booted=()
+for lane in "${lanes[@]}"; do
+	[ -n "${lane_phases[$lane]}" ] || [ "${lane_kunit[$lane]}" = 1 ] && booted+=("$lane")
+done
+lanes=("${booted[@]}")
+t_boot=$(date +%s)
+for lane in "${lanes[@]}"; do
+	cat >>"$run/$lane/config.sh" <<-EOF
+		MONC_MODE=$mode
+		MONC_LANE=$lane
+		MONC_CEPH=${lane_release[$lane]}
+		MONC_KUNIT=${lane_kunit[$lane]}
+		MONC_PHASES="$(echo ${lane_phases[$lane]})"
+		MONC_SRC=$umlsrc
+		MONC_MODROOT=$modroot
+		MONC_KUNIT_MODS="${kunit_mods[*]}"
+		MONC_OUR_MODS_UNLOAD_ORDER="${kunit_mods[*]} ${our_mods[*]} monc"
+		MONC_MONS=${MONC_MONS:-3}
+		MONC_AUTH=${MONC_AUTH:-none}
+		MONC_TEST_TIMEOUT=${MONC_TEST_TIMEOUT:-600}
+		MONC_CLUSTER=${MONC_CLUSTER:-1}
+	EOF
+done
+
+# Boot every lane; a watchdog per lane (below).
+declare -A lane_pid lane_rc lane_watchdog lane_size lane_change lane_end
+for lane in "${lanes[@]}"; do
+	d=$run/$lane
+	mkdir -p "$slot/umldir/$lane"
+	say "booting UML lane $lane (phases:${lane_phases[$lane]}; console: $d/console.log)"
+	# timeout kills the whole process group, UML's helper processes included.
+	timeout -k 10 "${UML_TIMEOUT:-1200}" "$kbuild/linux" mem="${UML_MEM:-1G}" \
+		uml_dir="$slot/umldir/$lane" root=/dev/root rootfstype=hostfs rootflags=/ rw \
+		init="$umlsrc/tests/uml/init.sh" con=null con0=fd:0,fd:1 kasan_multi_shot watchdog_thresh=30 \
+		MONC_RUN="$d" </dev/null >"$d/console.raw" 2>&1 &
+	lane_pid[$lane]=$!
+	lane_rc[$lane]=
+	lane_watchdog[$lane]=
+	lane_size[$lane]=-1
+	lane_change[$lane]=$(date +%s)
+done
+# Watchdog: a hung kernel should not cost the whole UML_TIMEOUT. Stop a
+# lane's UML when its init.sh's heartbeat file (touched every 5 s) is
+# UML_HANG_SECS (120) old, when its console has been silent for 120 s after
+# a sanitiser report, or silent for a script's timeout plus 120 s in any
+# case. (init.sh tees script output to the console.)
+lane_check() { # lane_check LANE NOW: set lane_watchdog[LANE] if it hangs
+	local lane=$1 now=$2 d=$run/$1 size beat quiet
+	size=$(stat -c %s "$d/console.raw")
+	if [ -e "$d/heartbeat" ]; then
+		beat=$((now - $(stat -c %Y "$d/heartbeat")))
+		if [ "$beat" -ge "${UML_HANG_SECS:-120}" ]; then
+			lane_watchdog[$lane]="no heartbeat from UML's user space for ${beat}s (kernel hung?)"
+			return
+		fi
+	fi
+	if [ "$size" != "${lane_size[$lane]}" ]; then
+		lane_size[$lane]=$size
+		lane_change[$lane]=$now
+		return
+	fi
+	quiet=$((now - lane_change[$lane]))
+	[ "$quiet" -ge 120 ] || return 0
+	if [ "$quiet" -ge $((${MONC_TEST_TIMEOUT:-600} + 120)) ]; then
+		lane_watchdog[$lane]="console silent for ${quiet}s"
+	elif grep -aqE "$sanitiser" "$d/console.raw"; then
+		lane_watchdog[$lane]="console silent for ${quiet}s after a kernel report"
+	fi
+}
+lane_stop() { # lane_stop LANE: TERM, then KILL, the lane's process group
+	local p=${lane_pid[$1]}
+	say "stopping UML lane $1: ${lane_watchdog[$1]}"
+	kill -TERM -- "-$p" 2>/dev/null || true
 	for _ in 1 2 3 4 5; do
-		kill -0 "$uml_pid" 2>/dev/null || break
+		kill -0 "$p" 2>/dev/null || break
 		sleep 2
 	done
-	kill -KILL -- "-$uml_pid" 2>/dev/null || true
-	break
+	kill -KILL -- "-$p" 2>/dev/null || true
+}
+running=${#lanes[@]}
+while [ "$running" -gt 0 ]; do
+	sleep 2
+	running=0
+	now=$(date +%s)
+	for lane in "${lanes[@]}"; do
+		[ -z "${lane_rc[$lane]}" ] || continue
+		if ! kill -0 "${lane_pid[$lane]}" 2>/dev/null; then
+			rc=0
+			wait "${lane_pid[$lane]}" || rc=$?
+			lane_rc[$lane]=$rc
+			lane_end[$lane]=$(date +%s)
+			continue
+		fi
+		running=$((running + 1))
+		lane_check "$lane" "$now"
+		if [ -n "${lane_watchdog[$lane]}" ]; then
+			lane_stop "$lane"
+		fi
+	done
 done
-wait "$uml_pid" || uml_rc=$?
-tr -d '\r' <"$run/console.raw" >"$run/console.log"
 t_end=$(date +%s)
-rm -f "$run/console.raw"
 
-# 7. Count.
+# 7. Count, lane by lane.
 echo
-if [ "$mode" = check ]; then
-	python3 "$umlsrc/tests/uml/ktap.py" "$run/console.log" \
-		"$kcache/src/tools/testing/kunit/kunit.py" "$run/kunit.ktap" >"$run/kunit.txt" 2>&1 ||
-		echo "KUNIT passed=0 failed=1 skipped=0" >>"$run/kunit.txt"
-	# The suites' summary lines and every case that did not pass; the full
-	# report is in kunit.txt.
-	grep -v '^KUNIT ' "$run/kunit.txt" | sed -e 's/^\[[0-9:]*\] //' |
-		grep -vE '^\[PASSED\]|^=+$|^=+ [^[]' || true
-	read -r kp kf ks < <(sed -n 's/^KUNIT passed=\([0-9]*\) failed=\([0-9]*\) skipped=\([0-9]*\)$/\1 \2 \3/p' "$run/kunit.txt" | tail -n1) || true
-	passed=$((passed + ${kp:-0}))
-	skipped=$((skipped + ${ks:-0}))
-	if [ "${kf:-1}" -gt 0 ]; then
-		failed=$((failed + kf))
-		failures+=("KUnit: $kf failed (see $run/kunit.txt)")
-	fi
-	if [ ${#kunit_mods[@]} -gt 0 ] && [ "${kp:-0}${kf:-0}" = 00 ]; then
-		result "not ok" "KUnit modules printed results"
-	fi
-	echo
-fi
-
-count_tap "" <"$run/init.tap" 2>/dev/null || true
 shopt -s nullglob
-cephx_runs=()
-if [ "$cephx_phase" = 1 ]; then
-	# NAME@cephx: the second run of a *cephx*.sh script, on the cephx cluster.
-	cephx_runs=("$scripts_dir"/*cephx*.sh)
-	cephx_runs=("${cephx_runs[@]/%.sh/@cephx.sh}")
-fi
-for t in "$scripts_dir"/*.sh "${cephx_runs[@]}"; do
-	[ -x "$t" ] || [ -x "${t%@cephx.sh}.sh" ] || continue
-	name=$(basename "$t" .sh)
-	selected "$name" || continue
-	out=$run/scripts/$name.out
-	if [ ! -f "$run/scripts/$name.rc" ]; then
-		result "not ok" "$name: did not run to the end"
-		continue
+for lane in "${lanes[@]}"; do
+	d=$run/$lane
+	pre=$(lane_prefix "$lane")
+	tr -d '\r' <"$d/console.raw" >"$d/console.log"
+	rm -f "$d/console.raw"
+	if [ "${lane_kunit[$lane]}" = 1 ]; then
+		python3 "$umlsrc/tests/uml/ktap.py" "$d/console.log" \
+			"$kcache/src/tools/testing/kunit/kunit.py" "$d/kunit.ktap" >"$d/kunit.txt" 2>&1 ||
+			echo "KUNIT passed=0 failed=1 skipped=0" >>"$d/kunit.txt"
+		# The suites' summary lines and every case that did not pass; the
+		# full report is in kunit.txt.
+		grep -v '^KUNIT ' "$d/kunit.txt" | sed -e 's/^\[[0-9:]*\] //' |
+			grep -vE '^\[PASSED\]|^=+$|^=+ [^[]' || true
+		kp='' kf='' ks=''
+		read -r kp kf ks < <(sed -n 's/^KUNIT passed=\([0-9]*\) failed=\([0-9]*\) skipped=\([0-9]*\)$/\1 \2 \3/p' "$d/kunit.txt" | tail -n1) || true
+		passed=$((passed + ${kp:-0}))
+		skipped=$((skipped + ${ks:-0}))
+		if [ "${kf:-1}" -gt 0 ]; then
+			failed=$((failed + ${kf:-1}))
+			failures+=("${pre}KUnit: ${kf:-1} failed (see $d/kunit.txt)")
+		fi
+		if [ ${#kunit_mods[@]} -gt 0 ] && [ "${kp:-0}${kf:-0}" = 00 ]; then
+			result "not ok" "${pre}KUnit modules printed results"
+		fi
+		echo
 	fi
-	[ "$mode" = check ] || cat "$out"
-	n_before=$((passed + failed + skipped))
-	count_tap "$name: " <"$out"
-	rc=$(cat "$run/scripts/$name.rc")
-	if [ "$rc" != 0 ]; then
-		result "not ok" "$name: exit status $rc (124 = timeout; see $out)"
-	elif [ $((passed + failed + skipped)) = "$n_before" ]; then
-		result "not ok" "$name: printed no TAP result"
+
+	count_tap "$pre" <"$d/init.tap" 2>/dev/null || true
+	for ph in ${lane_phases[$lane]}; do
+		# The config file holds them; read them back without sourcing it all.
+		tag=$(sed -n "s/^PHASE_${ph}_TAG=\"\(.*\)\"$/\1/p" "$d/config.sh")
+		scripts=$(sed -n "s/^PHASE_${ph}_SCRIPTS=\"\(.*\)\"$/\1/p" "$d/config.sh")
+		for t in $scripts; do
+			name=$(basename "$t" .sh)$tag
+			out=$d/scripts/$name.out
+			if [ ! -f "$d/scripts/$name.rc" ]; then
+				result "not ok" "$pre$name: did not run to the end"
+				continue
+			fi
+			[ "$mode" = check ] || cat "$out"
+			n_before=$((passed + failed + skipped))
+			count_tap "$pre$name: " <"$out"
+			rc=$(cat "$d/scripts/$name.rc")
+			if [ "$rc" != 0 ]; then
+				result "not ok" "$pre$name: exit status $rc (124 = timeout; see $out)"
+			elif [ $((passed + failed + skipped)) = "$n_before" ]; then
+				result "not ok" "$pre$name: printed no TAP result"
+			fi
+		done
+	done
+
+	uml_rc=${lane_rc[$lane]}
+	if [ "$uml_rc" = 0 ]; then
+		result ok "${pre}UML exited 0"
+	else
+		tail -n 30 "$d/console.log"
+		result "not ok" "${pre}UML exited 0 (got $uml_rc; 124 = timeout, 134 = abort (panic)${lane_watchdog[$lane]:+; watchdog: ${lane_watchdog[$lane]}}; see $d/console.log)"
+	fi
+	if grep -qx 'MONC-UML-DONE' "$d/console.log"; then
+		result ok "${pre}UML init reached its done marker"
+	else
+		result "not ok" "${pre}UML init reached its done marker"
+	fi
+	if grep -nE -B2 -A20 "$sanitiser" "$d/console.log" >"$d/sanitiser.txt"; then
+		head -n 60 "$d/sanitiser.txt"
+		result "not ok" "${pre}no sanitiser report on the UML console (see $d/sanitiser.txt)"
+	else
+		result ok "${pre}no sanitiser report on the UML console"
 	fi
 done
 shopt -u nullglob
 
-if [ "$uml_rc" = 0 ]; then
-	result ok "UML exited 0"
-else
-	tail -n 30 "$run/console.log"
-	result "not ok" "UML exited 0 (got $uml_rc; 124 = timeout, 134 = panic${watchdog:+; watchdog: $watchdog}; see $run/console.log)"
-fi
-if grep -qx 'MONC-UML-DONE' "$run/console.log"; then
-	result ok "UML init reached its done marker"
-else
-	result "not ok" "UML init reached its done marker"
-fi
-if grep -nE -B2 -A20 "$sanitiser" "$run/console.log" >"$run/sanitiser.txt"; then
-	head -n 60 "$run/sanitiser.txt"
-	result "not ok" "no sanitiser report on the UML console (see $run/sanitiser.txt)"
-else
-	result ok "no sanitiser report on the UML console"
-fi
-
 wait "$deb_pid" || true
 grep -vE '^(not )?ok ' "$run/deb.tap" || true
 count_tap "" <"$run/deb.tap"
-# Where the time went (seconds): host side, then inside UML.
-times="kernel+setup $((t_build - t_start)), uml modules $((t_boot - t_build)), uml run $((t_end - t_boot))"
-if [ -s "$run/timings" ]; then
-	times="$times ($(awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}' "$run/timings" || true))"
-fi
-say "time: $times; deb build + qemu in parallel"
+# Where the time went (seconds): host side, then inside UML, lane by lane.
+say "time: kernel+setup $((t_build - t_start)), uml modules $((t_prep - t_build)), cluster prepare $((t_boot - t_prep)), uml lanes $((t_end - t_boot)) in all; deb build + qemu in parallel"
+for lane in "${lanes[@]}"; do
+	times="$((${lane_end[$lane]:-$t_end} - t_boot)) s"
+	if [ -s "$run/$lane/timings" ]; then
+		times="$times ($(awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}' "$run/$lane/timings" || true))"
+	fi
+	say "time: lane $lane: $times"
+done
 finish
 
 exit

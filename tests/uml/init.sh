@@ -8,17 +8,20 @@
 #   scripts/NAME.out/.rc  output and exit code of each integration script
 # and prints MONC-UML-DONE as its last word before powering off.
 #
-# Order (MONC_MODE=check):
-#   1. start the monitor cluster (prepared by check.sh) in the background
-#   2. load monc and every KUnit module (their KTAP goes to the console)
-#   3. kmemleak scan with the modules loaded; unload them
-#   4. wait for the cluster; run the integration scripts in order
-#   5. stop the cluster
-#   6. if check.sh prepared one (MONC_CEPHX_PHASE=1): start a one-monitor
-#      cephx cluster with short tickets and run only the *cephx*.sh scripts
-#      again against it (scripts/NAME@cephx.out/.rc); stop it
-#   7. unload our modules, final kmemleak scan
-# MONC_MODE=demo|bench skips 2, 3 and the kmemleak scans.
+# check.sh boots one UML per lane; $MONC_RUN is the lane's directory, and
+# its config.sh names the lane's Ceph release (MONC_CEPH), whether it runs
+# KUnit (MONC_KUNIT) and its phases (MONC_PHASES): for each phase P, a
+# cluster seed check.sh prepared in cluster-seed-P, the scripts to run
+# against it (PHASE_P_SCRIPTS) and the tag their output names get
+# (PHASE_P_TAG, e.g. "@cephx": scripts/40-cephx@cephx.out).
+#
+# Order:
+#   1. with MONC_KUNIT=1: load monc and every KUnit module (their KTAP goes
+#      to the console), kmemleak scan with them loaded, unload them
+#   2. each phase: bind /proc, /dev, /sys and /tmp into its release's chroot
+#      (Reef, Tentacle), its cluster up (the record names each monitor's
+#      version), its scripts in order, its cluster down
+#   3. in check mode: unload our modules, final kmemleak scan
 #
 # No "set -e": PID 1 must always reach poweroff (if it exits, the kernel
 # panics, and the host counts that as a failure anyway).
@@ -41,7 +44,7 @@ mount -t debugfs debugfs /sys/kernel/debug
 # UML-private scratch space, so nothing lands in the host's /tmp and /run.
 # A build slot that lives under /tmp (BUILD_DIR=/tmp/...) is mounted back at
 # the same path from the host with a second hostfs mount.
-slot=${MONC_RUN%/*}
+slot=${MONC_RUN%/run/*}
 mount -t tmpfs -o size=256m tmpfs /tmp
 case "$slot" in
 /tmp/*)
@@ -135,20 +138,46 @@ unload_ours() { # unload every one of our modules still loaded
 
 say "uname $(uname -r), mode $MONC_MODE"
 
-cluster_pid=
-if [ "${MONC_CLUSTER:-1}" = 1 ]; then
-	(
-		export MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_TMPFS=0
-		# check.sh prepares the cluster on the host; start it from there.
-		if [ -d "$MONC_RUN/cluster-seed" ]; then
-			exec "$MONC_SRC/tests/cluster/start.sh" --from "$MONC_RUN/cluster-seed"
-		fi
-		exec "$MONC_SRC/tests/cluster/start.sh" "$MONC_MONS"
-	) >"$MONC_RUN/cluster-start.log" 2>&1 &
-	cluster_pid=$!
-fi
+# shellcheck source=../cluster/release.sh
+. "$MONC_SRC/tests/cluster/release.sh"
+# phase_release PHASE: REL=the phase's Ceph release (PHASE_P_CEPH, else the
+# lane's MONC_CEPH); its chroot (Reef, Tentacle) gets /proc, /dev, /sys and
+# this UML's /tmp bound in, once (these mounts are UML's own).
+phase_release() {
+	eval "REL=\${PHASE_${1}_CEPH:-\${MONC_CEPH:-}}"
+	if ! ceph_release "$REL" || ! ceph_mount_root; then
+		rec "not ok" "bind /proc, /dev, /sys and /tmp into the Ceph $REL chroot"
+	fi
+}
 
-if [ "$MONC_MODE" = check ]; then
+# cluster_start PHASE: start the phase's monitors from the seed check.sh
+# prepared (or make a cluster of MONC_MONS here if there is none).
+cluster_start() {
+	export MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_TMPFS=0 MONC_CEPH=$REL
+	if [ -d "$MONC_RUN/cluster-seed-$1" ]; then
+		exec "$MONC_SRC/tests/cluster/start.sh" --from "$MONC_RUN/cluster-seed-$1"
+	fi
+	exec "$MONC_SRC/tests/cluster/start.sh" "$MONC_MONS"
+}
+# cluster_ready PHASE STATUS: record whether the phase's cluster came up,
+# with the release and each monitor's version.
+cluster_ready() {
+	local ph=$1 what vers=
+	eval "what=\${PHASE_${ph}_WHAT:-}"
+	[ -r /tmp/monc-cluster/versions ] && vers=$(tr '\n' ',' </tmp/monc-cluster/versions)
+	what="ceph-mon cluster ($what, Ceph $REL${vers:+: ${vers%,}})"
+	if [ "$2" = 0 ]; then
+		rec ok "$what reached quorum"
+	else
+		cat "$MONC_RUN/cluster-start-$ph.log"
+		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log-$ph" 2>/dev/null
+		rec "not ok" "$what reached quorum"
+	fi
+}
+
+phases=${MONC_PHASES:-}
+[ "${MONC_CLUSTER:-1}" = 1 ] || phases=
+if [ "${MONC_KUNIT:-0}" = 1 ]; then
 	stamp
 	t0=$T
 	say "KUnit: loading monc and $MONC_KUNIT_MODS"
@@ -161,87 +190,49 @@ if [ "$MONC_MODE" = check ]; then
 	timing kunit+kmemleak "$t0"
 fi
 
-if [ -n "$cluster_pid" ]; then
+# Each phase: its cluster up, its scripts in order (output in
+# scripts/NAME$TAG.out, exit status in .rc), its cluster down. The first
+# cluster does not start while KUnit runs: on a loaded host, KUnit's CPU
+# starved three Tentacle monitors into elections that outlasted the quorum
+# wait.
+for ph in $phases; do
 	stamp
 	t0=$T
-	if wait "$cluster_pid"; then
-		rec ok "ceph-mon cluster ($MONC_MONS mons, auth $MONC_AUTH) reached quorum"
-	else
-		cat "$MONC_RUN/cluster-start.log"
-		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log" 2>/dev/null
-		rec "not ok" "ceph-mon cluster ($MONC_MONS mons, auth $MONC_AUTH) reached quorum"
+	phase_release "$ph"
+	(cluster_start "$ph") >"$MONC_RUN/cluster-start-$ph.log" 2>&1
+	st=$?
+	cluster_ready "$ph" "$st"
+	timing "cluster-$ph" "$t0"
+	tag='' scripts=''
+	eval "tag=\${PHASE_${ph}_TAG:-} scripts=\${PHASE_${ph}_SCRIPTS:-}"
+	(
+		# shellcheck source=/dev/null
+		[ -r /tmp/monc-cluster/env ] && . /tmp/monc-cluster/env
+		for t in $scripts; do
+			name=$(basename "$t" .sh)$tag
+			say "running $t${tag:+ ($tag)}"
+			stamp
+			t0=$T
+			# tee: the output also goes to the console as it comes, which
+			# shows the host's watchdog that the run is alive.
+			(cd "$MONC_SRC" && timeout -k 10 "$MONC_TEST_TIMEOUT" "$t") </dev/null 2>&1 |
+				tee "$MONC_RUN/scripts/$name.out"
+			echo "${PIPESTATUS[0]}" >"$MONC_RUN/scripts/$name.rc"
+			timing "$name" "$t0"
+		done
+	)
+	stamp
+	t0=$T
+	MONC_CLUSTER_DIR=/tmp/monc-cluster "$MONC_SRC/tests/cluster/stop.sh" --kill
+	# Keep the monitor logs if a script failed; they are small.
+	if grep -qs '^not ok' "$MONC_RUN"/scripts/*"$tag".out; then
+		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log-$ph" 2>/dev/null
 	fi
-	# shellcheck source=/dev/null
-	[ -r /tmp/monc-cluster/env ] && . /tmp/monc-cluster/env
-	timing cluster-wait "$t0"
-fi
-
-if [ -d "$MONC_SCRIPTS_DIR" ]; then
-	for t in "$MONC_SCRIPTS_DIR"/*.sh; do
-		[ -x "$t" ] || continue
-		name=$(basename "$t" .sh)
-		selected "$name" || continue
-		say "running $t"
-		stamp
-		t0=$T
-		# tee: the output also goes to the console as it comes, which shows
-		# the host's watchdog that the run is alive.
-		(cd "$MONC_SRC" && timeout -k 10 "$MONC_TEST_TIMEOUT" "$t") </dev/null 2>&1 |
-			tee "$MONC_RUN/scripts/$name.out"
-		echo "${PIPESTATUS[0]}" >"$MONC_RUN/scripts/$name.rc"
-		timing "$name" "$t0"
-	done
-fi
+	timing "stop-$ph" "$t0"
+done
 
 stamp
 t0=$T
-if [ -n "$cluster_pid" ]; then
-	MONC_CLUSTER_DIR=/tmp/monc-cluster "$MONC_SRC/tests/cluster/stop.sh" --kill
-	# Keep the monitor logs if a script failed; they are small.
-	if grep -qs '^not ok' "$MONC_RUN"/scripts/*.out; then
-		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log" 2>/dev/null
-	fi
-fi
-
-# The cephx phase: its own cluster on the same ports, now free.
-if [ "${MONC_CEPHX_PHASE:-0}" = 1 ] && [ -d "$MONC_RUN/cluster-seed-cephx" ]; then
-	timing shutdown "$t0"
-	stamp
-	t0=$T
-	what="ceph-mon cluster (1 mon, auth cephx, ticket TTL ${MONC_CEPHX_TTL:-?} s)"
-	if MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_TMPFS=0 "$MONC_SRC/tests/cluster/start.sh" \
-		--from "$MONC_RUN/cluster-seed-cephx" >"$MONC_RUN/cluster-start-cephx.log" 2>&1; then
-		rec ok "$what reached quorum"
-		timing cephx-cluster "$t0"
-		(
-			# shellcheck source=/dev/null
-			. /tmp/monc-cluster/env
-			for t in "$MONC_SCRIPTS_DIR"/*cephx*.sh; do
-				[ -x "$t" ] || continue
-				name=$(basename "$t" .sh)@cephx
-				selected "$name" || continue
-				say "running $t on the cephx cluster"
-				stamp
-				t0=$T
-				(cd "$MONC_SRC" && timeout -k 10 "$MONC_TEST_TIMEOUT" "$t") </dev/null 2>&1 |
-					tee "$MONC_RUN/scripts/$name.out"
-				echo "${PIPESTATUS[0]}" >"$MONC_RUN/scripts/$name.rc"
-				timing "$name" "$t0"
-			done
-		)
-	else
-		cat "$MONC_RUN/cluster-start-cephx.log"
-		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log-cephx" 2>/dev/null
-		rec "not ok" "$what reached quorum"
-	fi
-	stamp
-	t0=$T
-	MONC_CLUSTER_DIR=/tmp/monc-cluster "$MONC_SRC/tests/cluster/stop.sh" --kill
-	if grep -qs '^not ok' "$MONC_RUN"/scripts/*@cephx.out; then
-		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log-cephx" 2>/dev/null
-	fi
-fi
-
 if [ "$MONC_MODE" = check ]; then
 	check "unload all modules after the integration scripts" -- unload_ours
 	kmemleak_scan unloaded

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2016,SC2034 # check() evals [[ ]] conditions given in single quotes
+#
+# Interop smoke (issue #12): the short list every supported Ceph release must
+# pass, run by make check against Pacific and Reef monitors (the full suite
+# runs against Tentacle). The same contract as a tests/integration script:
+# inside UML, cluster env sourced, TAP out, every monitor up at the end.
+#
+#   mount (global id, fsid, monmap and osdmap delivered), statfs,
+#   get_version(osdmap), SIGKILL of the session's monitor with a statfs
+#   pending (it completes on another), with cephx: the ticket renewed over
+#   one short TTL with statfs working throughout; destroy, unload of the
+#   test client and of monc, no sanitiser report.
+set -uo pipefail
+
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+# shellcheck source=../client/lib.sh
+. "$here/../client/lib.sh"
+watchdog "${MONC_TEST_WATCHDOG:-300}"
+
+IFS=, read -r -a ADDRS <<<"$MONC_MON_ADDRS"
+nmons=${#ADDRS[@]}
+mon_addr_opt
+ALL=$REPLY
+opts="mon_addr=$ALL,keepalive_interval_ms=500,keepalive_timeout_ms=2000,mount_timeout_ms=60000"
+[ "${MONC_AUTH:-none}" = cephx ] && opts+=",name=admin,secret=$MONC_ADMIN_KEY"
+vers=
+[ -r "$MONC_CLUSTER_DIR/versions" ] && vers=$(tr '\n' ' ' <"$MONC_CLUSTER_DIR/versions")
+diag "Ceph ${MONC_CEPH:-?}: ${vers% }; auth ${MONC_AUTH:-none}; $nmons monitors"
+
+# session_kv KEY: REPLY=the value of "KEY: value" in the client's debugfs
+# session file.
+session_kv() {
+	local f k v
+	REPLY=
+	for f in /sys/kernel/debug/monc/*/session; do
+		[ -r "$f" ] || continue
+		while IFS=: read -r k v; do
+			[ "$k" = "$1" ] && REPLY=${v# } && return 0
+		done <"$f"
+	done
+	return 1
+}
+
+if ! mp monc_testclient; then
+	not_ok "load monc_testclient.ko"
+	tap_end
+	exit 1
+fi
+est_snapshot
+before=$REPLY
+if ! tc_put create "$opts"; then
+	not_ok "mount ($ERR)"
+	rmmod monc_testclient
+	tap_end
+	exit 1
+fi
+tc_get info
+info=$LINE
+kv "$info" global_id
+gid=$REPLY
+kv "$info" fsid
+check "mount: global id $gid, the cluster's fsid ($REPLY)" '${gid:-0} -gt 0 && $REPLY == "$MONC_FSID"'
+
+wait_maps 10
+maps=$LINE
+kv "$maps" monmap
+mon_epoch=$REPLY
+kv "$maps" osdmap
+osd_epoch=$REPLY
+check "the monmap (epoch $mon_epoch) and osdmap (epoch $osd_epoch) arrive" \
+	'${mon_epoch:-0} -ge 1 && ${osd_epoch:-0} -ge 1'
+
+tc_get statfs
+check "statfs ($LINE)" '$LINE == "err=0 "*'
+tc_put get_version osdmap
+tc_get get_version
+gv=$LINE
+kv "$gv" newest
+check "get_version(osdmap) = the delivered osdmap epoch $osd_epoch ($gv)" \
+	'$gv == "err=0 "* && $REPLY == "$osd_epoch"'
+
+# SIGKILL of the session's monitor with a statfs pending: it is frozen first,
+# so that the statfs is surely sent and unanswered when the SIGKILL lands.
+if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
+	cur=$REPLY
+	mon_pid "$cur"
+	victim=$REPLY
+	kill -STOP "$victim"
+	tc_put async 1
+	tc_get async
+	pending=$LINE
+	now_us
+	t0=$REPLY
+	kill -KILL "$victim"
+	tc_get async_wait
+	ms_since "$t0"
+	kv "$LINE" errors
+	check "SIGKILL of mon.${MON_IDS[$cur]} with a statfs pending ($pending): it completes on another monitor in $REPLY ms ($LINE)" \
+		'$REPLY == 0 && $LINE == *" done=1 "*'
+	tc_get statfs
+	check "statfs after the failover ($LINE)" '$LINE == "err=0 "*'
+	mon_sh start "$cur" >/dev/null 2>&1
+	rc=$?
+	check "mon.${MON_IDS[$cur]} restarted, back in quorum" '$rc == 0'
+else
+	not_ok "find the session's monitor for the SIGKILL failover ($nmons monitors)"
+fi
+
+# Renewal over one short TTL: monc renews at 3/4 of the ticket's lifetime.
+ttl=${MONC_TICKET_TTL:-}
+if [ "${MONC_AUTH:-none}" != cephx ]; then
+	skip "ticket renewal over one TTL" "auth none"
+elif [ -z "$ttl" ] || [ "$ttl" -gt 120 ]; then
+	skip "ticket renewal over one TTL" "the cluster's TTL is not short (${ttl:-default})"
+else
+	session_kv cephx_renewals
+	r0=${REPLY:-0}
+	now_us
+	end=$((REPLY + (ttl + 5) * 1000000))
+	n=0 bad=0
+	while now_us && [ "$REPLY" -lt "$end" ]; do
+		if tc_get statfs && [[ "$LINE" == "err=0 "* ]]; then n=$((n + 1)); else bad=$((bad + 1)); fi
+		nap 2
+	done
+	session_kv cephx_renewals
+	r1=${REPLY:-0}
+	session_kv auth_state
+	check "over one TTL ($ttl s) + 5 s: renewed ($r0 -> $r1), statfs $n ok, $bad failed, still $REPLY" \
+		'$r1 -gt $r0 && $bad == 0 && $n -gt 0 && $REPLY == authenticated'
+fi
+
+tc_put destroy 1
+rc=$?
+check "destroy the client" '$rc == 0'
+rmmod monc_testclient
+rc=$?
+rmmod monc
+rc2=$?
+check "unload monc_testclient and monc" '$rc == 0 && $rc2 == 0'
+san=$(dmesg | grep -E "$SANITISER_RE" | head -n 3)
+check "no sanitiser report in dmesg${san:+: $san}" '-z $san'
+tap_end
