@@ -94,10 +94,11 @@ demo:
 bench:
 	@tests/bench/run.sh
 
-# issue #6's long load/failslab/unload variant (about 10 min under UML)
+# The long variants make check samples: load, failslab, unload, the whole
+# fakemon table, cephx renewal over 3 TTLs (about 30 min under UML)
 soak:
 	@MONC_MODE=soak MONC_TEST_TIMEOUT=$${MONC_TEST_TIMEOUT:-1500} \
-		UML_TIMEOUT=$${UML_TIMEOUT:-2400} tests/uml/check.sh
+		UML_TIMEOUT=$${UML_TIMEOUT:-3600} tests/uml/check.sh
 
 style:
 	@tests/uml/style.sh
