@@ -218,6 +218,8 @@ struct monc_monmap {
 
 int monc_monmap_decode(const void *buf, size_t len,
 		       struct monc_monmap **out);
+int monc_monmap_decode_why(const void *buf, size_t len,
+			   struct monc_monmap **out, const char **reason);
 struct monc_monmap *monc_monmap_from_addrs(const struct sockaddr_storage *addrs,
 					   unsigned int n, gfp_t gfp);
 bool monc_addr_equal(const struct sockaddr_storage *a,
@@ -274,6 +276,8 @@ struct monc_test_info {
 	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
 	unsigned int last_failover_ms;
 	unsigned int hunt_mult;
+	unsigned int short_sessions;	/* in a row */
+	u64 stat_short_sessions;
 	struct monc_conn *cur_con;
 	unsigned int inflight;
 	unsigned int pending;

@@ -1026,6 +1026,7 @@ static int con_process_reply(struct monc_conn *con)
 {
 	const struct monc_wire_connect_reply *r = &con->in_reply;
 	u64 features = le64_to_cpu(r->features);
+	u32 cseq = le32_to_cpu(r->connect_seq);
 
 	pr_debug("%pISpc: connect_reply tag %u features %llx gseq %u cseq %u\n",
 		 &con->peer.ss, r->tag, features, le32_to_cpu(r->global_seq),
@@ -1042,6 +1043,23 @@ static int con_process_reply(struct monc_conn *con)
 					   ~con->features);
 			return -EPROTONOSUPPORT;
 		}
+		/*
+		 * The peer opens the session as connect_seq + 1 (libceph
+		 * WARNs otherwise and goes on). After READY nothing depends
+		 * on it: the connection is lossy and never reconnected. With
+		 * SEQ the peer says it resumes a session and acks our
+		 * messages by seq: a session whose connect_seq is not ours
+		 * is not ours, and neither is that ack, so that is a fault.
+		 */
+		if (cseq != con->connect_seq + 1) {
+			pr_warn_ratelimited("%pISpc: connect: %s with connect_seq %u, we sent %u\n",
+					    &con->peer.ss,
+					    r->tag == MONC_TAG_SEQ ? "SEQ" :
+					    "READY", cseq, con->connect_seq);
+			if (r->tag == MONC_TAG_SEQ)
+				return -EPROTO;
+		}
+		con->connect_seq = cseq;
 		if (r->tag == MONC_TAG_SEQ) {
 			con->state = CON_SEQ;
 			con->in_state = IN_SEQ;
@@ -1050,7 +1068,14 @@ static int con_process_reply(struct monc_conn *con)
 		con_opened(con);
 		return 0;
 	case MONC_TAG_RETRY_SESSION:
-		con->connect_seq = le32_to_cpu(r->connect_seq);
+		/* the peer has a newer session: only a larger seq makes sense */
+		if (cseq <= con->connect_seq) {
+			pr_warn_ratelimited("%pISpc: connect: RETRY_SESSION with connect_seq %u, ours is %u\n",
+					    &con->peer.ss, cseq,
+					    con->connect_seq);
+			return -EPROTO;
+		}
+		con->connect_seq = cseq;
 		return con_retry_connect(con, "RETRY_SESSION");
 	case MONC_TAG_RETRY_GLOBAL:
 		con->global_seq =

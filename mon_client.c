@@ -57,6 +57,7 @@
 #define MONC_MAP_FRONT_MAX	(64U << 20)	/* a sanity bound on maps */
 #define MONC_VERSION_WHAT_MAX	32
 #define MONC_POOL_SIZE		4
+#define MONC_REASON_LEN		256	/* the last failure, in words */
 
 /* Reply pools. */
 enum {
@@ -160,7 +161,11 @@ struct monc_client {
 	bool have_failed;
 	unsigned int hunt_round;	/* rounds in this hunt */
 	unsigned int hunt_mult;
+	bool hunt_grown;		/* hunt_mult already grew this round */
 	u64 tried;			/* ranks tried in this round */
+	u64 dead;			/* ranks that failed in this round */
+	unsigned int short_sessions;	/* sessions in a row that died young */
+	u64 stat_short_sessions;
 	unsigned long hunt_start;	/* jiffies */
 	unsigned long next_round;	/* jiffies */
 	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
@@ -168,6 +173,8 @@ struct monc_client {
 	unsigned int last_failover_ms;
 	unsigned long open_time;	/* jiffies of monc_open_session() */
 	unsigned int mount_ms;		/* from open to mounted */
+	char reason[MONC_REASON_LEN];	/* why the last attempt failed */
+	bool reason_in_session;		/* reason set during this session */
 
 	/* mount */
 	wait_queue_head_t mount_wq;
@@ -574,6 +581,55 @@ static void __monc_send_pending(struct monc_client *monc)
 /* ------------------------------------------------------------------ */
 /* Session and hunting                                                  */
 
+/*
+ * Record why the last attempt to reach or keep a monitor failed, in words:
+ * monc_wait_mount() logs it when the mount times out, monc_last_error()
+ * hands it to the client module, debugfs shows it.
+ */
+static __printf(2, 3) void __monc_set_reason(struct monc_client *monc,
+					     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(monc->reason, sizeof(monc->reason), fmt, ap);
+	va_end(ap);
+	monc->reason_in_session = monc->state == MONC_S_OPEN;
+}
+
+/*
+ * How long a round of hunting waits for a candidate to authenticate:
+ * hunt_interval x hunt_mult, plus up to an eighth more at random once
+ * backed off, so that the clients a sick monitor threw off together do not
+ * come back in step.
+ */
+static unsigned long __monc_hunt_delay(struct monc_client *monc)
+{
+	unsigned long d = monc->hunt_interval * monc->hunt_mult;
+
+	if (monc->hunt_mult > 1)
+		d += get_random_u32_below(min_t(unsigned long, d / 8,
+						U32_MAX - 1) + 1);
+	return d;
+}
+
+/* The multiplier grows once per failed round, up to hunt_max_mult. */
+static void __monc_hunt_backoff(struct monc_client *monc)
+{
+	monc->hunt_mult = min(monc->hunt_mult * monc->opts.hunt_backoff,
+			      monc->opts.hunt_max_mult);
+	monc->hunt_grown = true;
+}
+
+/* Mark the monitor of slot @i as failed in this round. */
+static void __monc_mark_dead(struct monc_client *monc, int i)
+{
+	int rank = monc_monmap_find(monc->monmap, &monc->slot[i].addr.ss);
+
+	if (rank >= 0 && rank < 64)
+		monc->dead |= BIT_ULL(rank);
+}
+
 static void __monc_schedule_tick(struct monc_client *monc)
 {
 	unsigned long delay;
@@ -680,6 +736,8 @@ static int __monc_open_one(struct monc_client *monc)
 			break;
 		pr_debug("open mon%d %pISpc failed: %ld\n", rank, &s->addr.ss,
 			 PTR_ERR(con));
+		__monc_set_reason(monc, "cannot connect to mon %pISpc: %pe",
+				  &s->addr.ss, con ? con : ERR_PTR(-ENOMEM));
 		monc->stat_faults++;	/* refused at once: try the next now */
 		if (rank < 64)
 			excl |= BIT_ULL(rank);
@@ -705,12 +763,14 @@ static void __monc_open_round(struct monc_client *monc)
 
 	__monc_close_all(monc, -1);
 	monc->tried = 0;
+	monc->dead = 0;
+	monc->hunt_grown = false;
 	monc->hunt_round++;
 	monc->stat_rounds++;
 	for (i = 0; i < monc->opts.hunt_parallel; i++)
 		if (__monc_open_one(monc))
 			break;
-	interval = monc->hunt_interval * monc->hunt_mult;
+	interval = __monc_hunt_delay(monc);
 	monc->next_round = jiffies + interval;
 	pr_debug("hunt round %u: %u candidates, next in %u ms\n",
 		 monc->hunt_round, __monc_inflight(monc),
@@ -736,6 +796,39 @@ static void __monc_start_hunt(struct monc_client *monc, int failed)
 	monc->auth_owner = -1;
 	monc->hunt_round = 0;
 	__monc_open_round(monc);
+	__monc_schedule_tick(monc);
+}
+
+/*
+ * The session of slot @i died young (see __monc_slot_failed()): the round
+ * that produced it failed after all. The multiplier grows now, the next
+ * round waits for the grown interval, and until then only monitors that
+ * have not failed in this round are tried, so a monitor that authenticates
+ * and then drops every session is not reconnected to at once, and two such
+ * monitors do not take turns.
+ */
+static void __monc_resume_hunt(struct monc_client *monc, int i)
+{
+	unsigned int n;
+
+	monc->failed_addr = monc->slot[i].addr;
+	monc->have_failed = true;
+	__monc_mark_dead(monc, i);
+	__monc_close_slot(monc, i);
+	monc->hunt_start = jiffies;
+	monc->stat_hunts++;
+	monc->state = MONC_S_HUNTING;
+	monc->cur = -1;
+	monc->auth_owner = -1;
+	__monc_hunt_backoff(monc);
+	monc->tried = monc->dead;
+	for (n = 0; n < monc->opts.hunt_parallel; n++)
+		if (__monc_open_one(monc))
+			break;
+	monc->next_round = jiffies + __monc_hunt_delay(monc);
+	pr_debug("hunt resumed: %u candidates, next round in %u ms\n",
+		 __monc_inflight(monc),
+		 jiffies_to_msecs(monc->next_round - jiffies));
 	__monc_schedule_tick(monc);
 }
 
@@ -766,6 +859,9 @@ static void __monc_session_won(struct monc_client *monc, int i)
 	monc->session_gen++;
 	monc->session_since = jiffies;
 	monc->have_failed = false;
+	/* the losers were closed, not failed: a short session may use them */
+	monc->tried = monc->dead;
+	monc->reason_in_session = false;
 	monc->global_id = monc_auth_global_id(monc->auth);
 	if (monc->had_session)
 		monc->last_failover_ms =
@@ -780,19 +876,57 @@ static void __monc_session_won(struct monc_client *monc, int i)
 }
 
 /*
+ * The open session of slot @i ended with @err. Returns true if it died
+ * young: within a keepalive timeout of being established, before it could
+ * prove the monitor healthy (that is also when the tick resets the
+ * backoff). Records why.
+ */
+static bool __monc_session_was_short(struct monc_client *monc, int i,
+				     int err)
+{
+	unsigned int age = jiffies_to_msecs(jiffies - monc->session_since);
+	char before[MONC_REASON_LEN];
+	bool young;
+
+	young = time_before(jiffies, monc->session_since + monc->ka_timeout);
+	before[0] = 0;
+	if (monc->reason_in_session)
+		strscpy(before, monc->reason, sizeof(before));
+	if (young) {
+		monc->short_sessions++;
+		monc->stat_short_sessions++;
+		__monc_set_reason(monc,
+				  "mon %pISpc closed the session %u ms after auth (%pe), %u time(s) in a row%s%s",
+				  &monc->slot[i].addr.ss, age, ERR_PTR(err),
+				  monc->short_sessions, before[0] ? "; " : "",
+				  before);
+	} else {
+		monc->short_sessions = 0;
+		__monc_set_reason(monc, "session with mon %pISpc lost after %u ms (%pe)%s%s",
+				  &monc->slot[i].addr.ss, age, ERR_PTR(err),
+				  before[0] ? "; " : "", before);
+	}
+	return young;
+}
+
+/*
  * Connection @i failed (fault, protocol error, keepalive timeout). The
- * open session starts a hunt; a candidate is replaced at once by an untried
- * monitor, so a refused connection costs no hunt interval.
+ * open session starts a hunt at once if it lived long enough, and resumes
+ * its round backed off if it died young; a candidate is replaced at once by
+ * an untried monitor, so a refused connection costs no hunt interval.
  */
 static void __monc_slot_failed(struct monc_client *monc, int i, int err)
 {
 	struct monc_slot *s = &monc->slot[i];
+	bool young, in_auth;
 
 	monc->stat_faults++;
 	pr_debug("mon %pISpc failed: %d\n", &s->addr.ss, err);
 	if (monc->state == MONC_S_OPEN && i == monc->cur) {
-		pr_info_ratelimited("mon %pISpc session lost (%d), hunting\n",
-				    &s->addr.ss, err);
+		young = __monc_session_was_short(monc, i, err);
+		pr_info_ratelimited("mon %pISpc session lost (%d)%s, hunting\n",
+				    &s->addr.ss, err,
+				    young ? " soon after auth" : "");
 		/*
 		 * Until the mount completes, the fsid is only what this
 		 * monitor said, and it may have been a bogus one: the next
@@ -806,16 +940,32 @@ static void __monc_slot_failed(struct monc_client *monc, int i, int err)
 			monc->subs[MONC_MAP_MONMAP].want = true;
 			monc->subs[MONC_MAP_MONMAP].start = 0;
 		}
-		__monc_close_slot(monc, i);
 		monc->had_session = true;
+		if (young) {
+			__monc_resume_hunt(monc, i);
+			return;
+		}
+		/* a healthy session lost: no backoff, every monitor at once */
+		monc->hunt_mult = 1;
+		__monc_close_slot(monc, i);
 		__monc_start_hunt(monc, i);
 		return;
+	}
+	in_auth = monc->auth_owner == i;
+	if (monc->state == MONC_S_HUNTING) {
+		__monc_mark_dead(monc, i);
+		__monc_set_reason(monc, "mon %pISpc %s (%pe)", &s->addr.ss,
+				  in_auth ? "closed the connection during auth" :
+				  "unreachable", ERR_PTR(err));
 	}
 	__monc_close_slot(monc, i);
 	if (monc->state != MONC_S_HUNTING)
 		return;
 	if (!__monc_open_one(monc))
 		return;
+	if (!in_auth && !__monc_inflight(monc))
+		__monc_set_reason(monc, "every monitor unreachable (last: mon %pISpc: %pe)",
+				  &s->addr.ss, ERR_PTR(err));
 	/* nothing left this round: the tick opens the next */
 	__monc_schedule_tick(monc);
 }
@@ -843,6 +993,8 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 	if (monc_decode_auth_reply(msg->front, msg->front_len, &r)) {
 		pr_warn_ratelimited("mon %pISpc: malformed auth reply (%u bytes)\n",
 				    &monc->slot[i].addr.ss, msg->front_len);
+		__monc_set_reason(monc, "mon %pISpc sent a malformed auth reply (%u bytes)",
+				  &monc->slot[i].addr.ss, msg->front_len);
 		__monc_slot_failed(monc, i, -EBADMSG);
 		return;
 	}
@@ -867,6 +1019,9 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 		pr_err_ratelimited("mon %pISpc refused auth: %d %*pE\n",
 				   &monc->slot[i].addr.ss, err,
 				   (int)min_t(u32, r.msg_len, 256), r.msg);
+		__monc_set_reason(monc, "mon %pISpc refused auth: %pe %*pE",
+				  &monc->slot[i].addr.ss, ERR_PTR(err),
+				  (int)min_t(u32, r.msg_len, 128), r.msg);
 		if (!monc->mounted) {
 			__monc_mount_failed(monc, err);
 			return;
@@ -884,6 +1039,8 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 	if (ret < 0) {
 		pr_err_ratelimited("mon %pISpc: auth failed: %d\n",
 				   &monc->slot[i].addr.ss, ret);
+		__monc_set_reason(monc, "auth with mon %pISpc failed: %pe",
+				  &monc->slot[i].addr.ss, ERR_PTR(ret));
 		if (ret == -EACCES && !monc->mounted) {
 			__monc_mount_failed(monc, ret);
 			return;
@@ -906,7 +1063,7 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 {
 	const void *p = msg->front, *end = p + msg->front_len;
 	struct monc_monmap *map;
-	const char *blob;
+	const char *blob, *why;
 	u32 blen;
 	bool first;
 	int ret;
@@ -914,18 +1071,26 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 	if (monc_dec_str(&p, end, &blob, &blen)) {
 		pr_warn_ratelimited("mon %pISpc: malformed monmap message\n",
 				    &monc->slot[i].addr.ss);
+		__monc_set_reason(monc, "mon %pISpc: monmap refused: malformed MMonMap (%u bytes)",
+				  &monc->slot[i].addr.ss, msg->front_len);
 		return false;
 	}
-	ret = monc_monmap_decode(blob, blen, &map);
+	ret = monc_monmap_decode_why(blob, blen, &map, &why);
 	if (ret) {
 		pr_warn_ratelimited("mon %pISpc: bad monmap: %d\n",
 				    &monc->slot[i].addr.ss, ret);
+		__monc_set_reason(monc, "mon %pISpc: monmap refused: %s (%u bytes, %pe)",
+				  &monc->slot[i].addr.ss, why, blen,
+				  ERR_PTR(ret));
 		return false;
 	}
 	if (monc->have_fsid && !uuid_equal(&map->fsid, &monc->fsid)) {
 		pr_err_ratelimited("mon %pISpc: monmap fsid %pUb is not the cluster's %pUb\n",
 				   &monc->slot[i].addr.ss, &map->fsid,
 				   &monc->fsid);
+		__monc_set_reason(monc, "mon %pISpc: monmap refused: fsid %pUb, not %pUb",
+				  &monc->slot[i].addr.ss, &map->fsid,
+				  &monc->fsid);
 		kfree(map);
 		return false;
 	}
@@ -1250,6 +1415,25 @@ static const struct monc_conn_ops monc_conn_ops = {
 /* ------------------------------------------------------------------ */
 /* The tick                                                             */
 
+/* The round's timer expired with no session: say who did not answer. */
+static void __monc_round_expired(struct monc_client *monc)
+{
+	unsigned int n = __monc_inflight(monc);
+	int i;
+
+	for (i = 0; i < MONC_MAX_MONS; i++) {
+		struct monc_slot *s = &monc->slot[i];
+
+		if (!s->con)
+			continue;
+		__monc_set_reason(monc, "no auth reply from mon %pISpc%s within %u ms",
+				  &s->addr.ss,
+				  n > 1 ? " and the other candidates" : "",
+				  jiffies_to_msecs(jiffies - s->opened));
+		return;
+	}
+}
+
 static void __monc_tick(struct monc_client *monc)
 {
 	struct monc_slot *s;
@@ -1259,8 +1443,10 @@ static void __monc_tick(struct monc_client *monc)
 	case MONC_S_HUNTING:
 		if (time_before(jiffies, monc->next_round))
 			break;
-		monc->hunt_mult = min(monc->hunt_mult * monc->opts.hunt_backoff,
-				      monc->opts.hunt_max_mult);
+		__monc_round_expired(monc);
+		/* a session that died young already counted this round */
+		if (!monc->hunt_grown)
+			__monc_hunt_backoff(monc);
 		__monc_open_round(monc);
 		break;
 	case MONC_S_OPEN:
@@ -1271,14 +1457,18 @@ static void __monc_tick(struct monc_client *monc)
 					    &s->addr.ss,
 					    jiffies_to_msecs(jiffies - ack));
 			monc->stat_ka_timeouts++;
+			__monc_set_reason(monc, "mon %pISpc: no keepalive ack for %u ms",
+					  &s->addr.ss,
+					  jiffies_to_msecs(jiffies - ack));
 			__monc_slot_failed(monc, monc->cur, -ETIMEDOUT);
 			break;
 		}
 		monc->transport->keepalive(s->con);
 		/* healthy for a keepalive timeout: un-backoff */
-		if (monc->hunt_mult > 1 &&
-		    time_after(jiffies, monc->session_since + monc->ka_timeout))
+		if (time_after(jiffies, monc->session_since + monc->ka_timeout)) {
 			monc->hunt_mult = 1;
+			monc->short_sessions = 0;
+		}
 		if (monc_auth_need_renew(monc->auth) &&
 		    __monc_send_auth(monc, monc->cur, false))
 			pr_warn_ratelimited("cannot send auth renewal\n");
@@ -1306,6 +1496,32 @@ static void monc_tick_work(struct work_struct *work)
 		__monc_schedule_tick(monc);
 	}
 	mutex_unlock(&monc->mutex);
+}
+
+/*
+ * Why the client is not mounted (or, once mounted, what failed last): the
+ * last recorded failure, preceded by what is missing when a session is
+ * open but the mount still waits for its monmap or its osdmap.
+ */
+static int __monc_describe(struct monc_client *monc, char *buf, size_t len)
+{
+	struct monc_slot *s = monc->cur >= 0 ? &monc->slot[monc->cur] : NULL;
+	const char *why = monc->reason_in_session ? monc->reason : "";
+	const char *sep = why[0] ? ": " : "";
+
+	if (monc->mounted || monc->state != MONC_S_OPEN || !s) {
+		if (monc->reason[0] || monc->mounted)
+			return scnprintf(buf, len, "%s", monc->reason);
+		if (monc->state == MONC_S_HUNTING)
+			return scnprintf(buf, len, "no auth reply yet from %u monitor(s)",
+					 __monc_inflight(monc));
+		return scnprintf(buf, len, "no session opened");
+	}
+	if (!monc->have_fsid)
+		return scnprintf(buf, len, "session with mon %pISpc but no monmap accepted%s%s",
+				 &s->addr.ss, sep, why);
+	return scnprintf(buf, len, "session with mon %pISpc and its monmap but no osdmap%s%s",
+			 &s->addr.ss, sep, why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1338,6 +1554,7 @@ static void monc_rename_debugfs(struct monc_client *monc)
  */
 void monc_show_session(struct monc_client *monc, struct seq_file *s)
 {
+	char why[MONC_REASON_LEN];
 	struct monc_slot *sl;
 	int i;
 
@@ -1368,6 +1585,8 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 		seq_printf(s, "mount_ms: %u\n", monc->mount_ms);
 	if (monc->mount_err)
 		seq_printf(s, "mount_error: %d\n", monc->mount_err);
+	if (__monc_describe(monc, why, sizeof(why)))
+		seq_printf(s, "last_error: %s\n", why);
 	seq_printf(s, "global_id: %llu\n", monc->global_id);
 	if (monc->have_fsid)
 		seq_printf(s, "fsid: %pU\n", &monc->fsid);
@@ -1386,6 +1605,8 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 		   monc->stat_hunts, monc->stat_rounds, monc->stat_faults);
 	seq_printf(s, "keepalive_timeouts: %llu\n", monc->stat_ka_timeouts);
 	seq_printf(s, "hunt_mult: %u\n", monc->hunt_mult);
+	seq_printf(s, "short_sessions: %u in a row, %llu in all\n",
+		   monc->short_sessions, monc->stat_short_sessions);
 	seq_printf(s, "last_failover_ms: %u\n", monc->last_failover_ms);
 	seq_printf(s, "hunt_parallel: %u\n", monc->opts.hunt_parallel);
 	seq_puts(s, "auth:\n");
@@ -1726,6 +1947,7 @@ EXPORT_SYMBOL_GPL(monc_open_session);
  */
 int monc_wait_mount(struct monc_client *monc)
 {
+	char why[MONC_REASON_LEN];
 	long ret;
 
 	ret = wait_event_interruptible_timeout(monc->mount_wq,
@@ -1744,10 +1966,42 @@ int monc_wait_mount(struct monc_client *monc)
 		ret = -EINTR;
 	else
 		ret = -ETIMEDOUT;
+	if (ret == -ETIMEDOUT)
+		__monc_describe(monc, why, sizeof(why));
 	mutex_unlock(&monc->mutex);
+	if (ret == -ETIMEDOUT)
+		pr_err_ratelimited("no mount within %u ms: %s\n",
+				   monc->opts.mount_timeout_ms, why);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(monc_wait_mount);
+
+/**
+ * monc_last_error - why the session is not (or was not) established
+ * @monc: the client
+ * @buf: where to put the reason, a NUL-terminated line of text
+ * @len: the size of @buf
+ *
+ * After monc_wait_mount() failed, says why in words, the way monc logged
+ * it: auth refused (with the monitor's message), monmap refused (with the
+ * decode error), no osdmap, every monitor unreachable, sessions closed soon
+ * after auth, ... Once mounted, the last session lost and why. Empty if
+ * nothing failed yet.
+ *
+ * Context: process context; takes the session mutex (handlers may call
+ * it).
+ * Return: the number of characters put in @buf (the reason is cut to fit).
+ */
+int monc_last_error(struct monc_client *monc, char *buf, size_t len)
+{
+	int ret;
+
+	mutex_lock(&monc->mutex);
+	ret = __monc_describe(monc, buf, len);
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_last_error);
 
 /**
  * monc_stop - close the session and fail pending requests
@@ -2203,6 +2457,8 @@ void monc_test_info(struct monc_client *monc, struct monc_test_info *ti)
 	ti->stat_ka_timeouts = monc->stat_ka_timeouts;
 	ti->last_failover_ms = monc->last_failover_ms;
 	ti->hunt_mult = monc->hunt_mult;
+	ti->short_sessions = monc->short_sessions;
+	ti->stat_short_sessions = monc->stat_short_sessions;
 	ti->cur_con = monc->cur >= 0 ? monc->slot[monc->cur].con : NULL;
 	for (i = 0; i < MONC_MAX_MONS; i++)
 		if (monc->slot[i].con)

@@ -173,5 +173,6 @@ int monc_get_version_async(struct monc_client *monc, const char *what,
 
 u64 monc_global_id(struct monc_client *monc);
 int monc_fsid(struct monc_client *monc, uuid_t *fsid);
+int monc_last_error(struct monc_client *monc, char *buf, size_t len);
 
 #endif /* _MONC_MON_CLIENT_H */

@@ -355,11 +355,12 @@ static int cmp_legacy_rank(const void *a, const void *b)
 }
 
 /**
- * monc_monmap_decode() - decode a MonMap
+ * monc_monmap_decode_why() - decode a MonMap, saying why it was refused
  * @buf: the MonMap blob: for an MMonMap, the bytes after the le32 length
  *	that starts its front
  * @len: bytes in @buf
  * @out: the decoded map, on success
+ * @reason: on failure, a static string saying what was wrong (may be NULL)
  *
  * Decodes every encoding a monitor may send (see the top of this file):
  * the le16 v1 and v2 forms, ENCODE_START(3..5, 3) and ENCODE_START(6..9,
@@ -378,7 +379,8 @@ static int cmp_legacy_rank(const void *a, const void *b)
  * Return: 0 and the map in *@out (free it with kfree()), -EINVAL if the
  * map is malformed, or -ENOMEM.
  */
-int monc_monmap_decode(const void *buf, size_t len, struct monc_monmap **out)
+int monc_monmap_decode_why(const void *buf, size_t len,
+			   struct monc_monmap **out, const char **reason)
 {
 	const void *p = buf, *end = buf + len;
 	struct monc_monmap *map = NULL;
@@ -462,8 +464,26 @@ bad:
 fail:
 	if (ret == -EINVAL)
 		pr_warn_ratelimited("bad monmap (%zu bytes): %s\n", len, why);
+	if (reason)
+		*reason = ret == -EINVAL ? why : "out of memory";
 	kfree(map);
 	return ret;
+}
+
+/**
+ * monc_monmap_decode() - decode a MonMap
+ * @buf: the MonMap blob
+ * @len: bytes in @buf
+ * @out: the decoded map, on success
+ *
+ * monc_monmap_decode_why() without the reason.
+ *
+ * Context: process context; allocates with GFP_NOFS.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int monc_monmap_decode(const void *buf, size_t len, struct monc_monmap **out)
+{
+	return monc_monmap_decode_why(buf, len, out, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_monmap_decode);
 

@@ -868,6 +868,15 @@ static const struct reply_case reply_cases[] = {
 	  1, false, -EPROTO, false },
 	{ "bad banner", TAG_READY, FEAT_SERVER, 25, 1, 0, 1, true, -EPROTO,
 	  false },
+	/* connect_seq other than ours + 1: logged; SEQ cannot be trusted */
+	{ "READY with connect_seq 5", TAG_READY, FEAT_SERVER, 25, 5, 0, 1,
+	  false, 0, true },
+	{ "SEQ with connect_seq 0", TAG_SEQ, FEAT_SERVER, 25, 0, 0, 1, false,
+	  -EPROTO, false },
+	{ "SEQ with connect_seq 2", TAG_SEQ, FEAT_SERVER, 25, 2, 0, 1, false,
+	  -EPROTO, false },
+	{ "RETRY_SESSION with connect_seq 0", TAG_RETRY_SESSION, FEAT_SERVER,
+	  25, 0, 0, 1, false, -EPROTO, false },
 };
 
 static void reply_desc(const struct reply_case *c, char *desc)

@@ -1636,5 +1636,222 @@ static struct kunit_suite mon_client_suite = {
 
 kunit_test_suite(mon_client_suite);
 
+/* ------------------------------------------------------------------ */
+/*
+ * Backoff and failure reasons (issue #17): a session that dies within a
+ * keepalive timeout of its auth counts as a failed round of hunting; one
+ * that lived longer resets the backoff; a mount that times out says why.
+ * Timing options as above: hunt interval 60 s, keepalive timeout 120 s,
+ * backoff x2 up to x10.
+ */
+
+/* Longest wait for round @mult, jitter included, plus a second. */
+static unsigned long round_wait(unsigned int mult)
+{
+	return (60UL * mult * 9 / 8 + 1) * HZ;
+}
+
+static void backoff_short_sessions_grow_long_resets(struct kunit *test)
+{
+	static const unsigned int want[] = { 2, 4, 8, 10, 10 };
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	unsigned int k, n;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	for (k = 0; k < ARRAY_SIZE(want); k++) {
+		c = last_conn();
+		KUNIT_ASSERT_FALSE(test, c->closed);
+		auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+		monc_test_info(monc, &ti);
+		KUNIT_ASSERT_TRUE(test, ti.open);
+		n = fake->nconns;
+		/* the session dies at once, as with a flapping monitor */
+		fault(c, -ECONNRESET);
+		monc_test_info(monc, &ti);
+		KUNIT_EXPECT_TRUE(test, ti.hunting);
+		KUNIT_EXPECT_EQ(test, ti.hunt_mult, want[k]);
+		KUNIT_EXPECT_EQ(test, ti.short_sessions, k + 1);
+		/* the only monitor is not reconnected to at once */
+		KUNIT_EXPECT_EQ(test, fake->nconns, n);
+		monc_test_tick(monc, 0);
+		KUNIT_EXPECT_EQ(test, fake->nconns, n);
+		/* but after the grown interval, and only once grown */
+		monc_test_tick(monc, round_wait(want[k]));
+		KUNIT_EXPECT_EQ(test, fake->nconns, n + 1);
+		monc_test_info(monc, &ti);
+		KUNIT_EXPECT_EQ(test, ti.hunt_mult, want[k]);
+	}
+	KUNIT_EXPECT_EQ(test, ti.stat_short_sessions, 5ULL);
+
+	/* a session that lives a keepalive timeout resets the backoff */
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	c->ack = jiffies;
+	monc_test_tick(monc, 121 * HZ);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, 1U);
+	KUNIT_EXPECT_EQ(test, ti.short_sessions, 0U);
+	/* and its loss is a plain failover: a new connection at once */
+	n = fake->nconns;
+	fault(c, -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, fake->nconns, n + 1);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, 1U);
+	KUNIT_EXPECT_EQ(test, ti.short_sessions, 0U);
+	KUNIT_EXPECT_EQ(test, ti.stat_short_sessions, 5ULL);
+}
+
+/*
+ * With other monitors, a short session fails over at once, to monitors
+ * other than its own; monitors that failed in the round are not taken
+ * again until the next round, so two flapping monitors do not take turns.
+ */
+static void backoff_short_session_prefers_others(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_test_info ti;
+	struct monc_conn *a, *b, *c;
+	unsigned int n;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	KUNIT_ASSERT_EQ(test, fake->nconns, 3U);
+	a = nth_conn(0);
+	auth_reply(a, MONC_AUTH_NONE, 0, 4242, NULL);
+	fault(a, -ECONNRESET);
+	/* the two others at once, not a's monitor */
+	KUNIT_ASSERT_EQ(test, fake->nconns, 5U);
+	b = nth_conn(3);
+	c = nth_conn(4);
+	KUNIT_EXPECT_NE(test, conn_port(b), conn_port(a));
+	KUNIT_EXPECT_NE(test, conn_port(c), conn_port(a));
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, 2U);
+	/* b wins and flaps too: only the third is left */
+	auth_reply(b, MONC_AUTH_NONE, 0, 4243, NULL);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	fault(b, -ECONNRESET);
+	KUNIT_ASSERT_EQ(test, fake->nconns, 6U);
+	c = nth_conn(5);
+	KUNIT_EXPECT_NE(test, conn_port(c), conn_port(a));
+	KUNIT_EXPECT_NE(test, conn_port(c), conn_port(b));
+	/* and so does it: nothing is left in this round */
+	auth_reply(c, MONC_AUTH_NONE, 0, 4244, NULL);
+	fault(c, -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, fake->nconns, 6U);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_EQ(test, ti.hunt_mult, 8U);
+	KUNIT_EXPECT_EQ(test, ti.inflight, 0U);
+	/* the next round tries all three again */
+	n = fake->nconns;
+	monc_test_tick(monc, round_wait(8));
+	KUNIT_EXPECT_EQ(test, fake->nconns, n + 3);
+}
+
+static void expect_reason(struct kunit *test, struct monc_client *monc,
+			  const char *a, const char *b)
+{
+	char why[256];
+
+	KUNIT_EXPECT_GT(test, monc_last_error(monc, why, sizeof(why)), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, a), "reason: %s", why);
+	if (b)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, b), "reason: %s",
+					  why);
+}
+
+static struct monc_client *make_quick_client(struct kunit *test,
+					     unsigned int n)
+{
+	struct monc_options *o = default_opts(test, n, n);
+	struct monc_client *monc;
+
+	o->mount_timeout_ms = 50;
+	monc = monc_create_with_transport(o, &handlers, fake,
+					  &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	return monc;
+}
+
+static void mount_timeout_says_why(struct kunit *test)
+{
+	static const u8 bad_monmap[5] = { 1, 0, 0, 0, 0xff };
+	struct monc_client *monc;
+	struct monc_conn *c;
+
+	/* every candidate refused */
+	monc = make_quick_client(test, 2);
+	fault(nth_conn(0), -ECONNREFUSED);
+	fault(nth_conn(1), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -ETIMEDOUT);
+	expect_reason(test, monc, "every monitor unreachable",
+		      "ECONNREFUSED");
+	monc_destroy(monc);
+
+	/* sessions closed right after auth */
+	fake->monc = NULL;
+	monc = make_quick_client(test, 1);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	fault(c, -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -ETIMEDOUT);
+	expect_reason(test, monc, "closed the session", "after auth");
+	monc_destroy(monc);
+
+	/* a monmap that does not decode, on a session that stays */
+	fake->monc = NULL;
+	monc = make_quick_client(test, 1);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	KUNIT_EXPECT_EQ(test, deliver(c, MONC_MSG_MON_MAP, bad_monmap,
+				      sizeof(bad_monmap), 0), 0);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -ETIMEDOUT);
+	expect_reason(test, monc, "no monmap accepted",
+		      "monmap refused: bad header");
+	/* and when that session then closes, both are said */
+	fault(c, -ECONNRESET);
+	expect_reason(test, monc, "closed the session",
+		      "monmap refused: bad header");
+	monc_destroy(monc);
+
+	/* a monmap but no osdmap */
+	fake->monc = NULL;
+	monc = make_quick_client(test, 1);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(c, 1, 1, fsid_bytes);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -ETIMEDOUT);
+	expect_reason(test, monc, "no osdmap", NULL);
+	monc_destroy(monc);
+
+	/* auth refused: the monitor's error and message */
+	fake->monc = NULL;
+	monc = make_quick_client(test, 1);
+	auth_reply(last_conn(), 0, -EACCES, 0, "no such key");
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -EACCES);
+	expect_reason(test, monc, "refused auth", "no such key");
+	fake->monc = monc;
+}
+
+static struct kunit_case monc_backoff_cases[] = {
+	KUNIT_CASE(backoff_short_sessions_grow_long_resets),
+	KUNIT_CASE(backoff_short_session_prefers_others),
+	KUNIT_CASE(mount_timeout_says_why),
+	{}
+};
+
+static struct kunit_suite monc_backoff_suite = {
+	.name = "monc_backoff",
+	.init = fake_init,
+	.exit = fake_exit,
+	.test_cases = monc_backoff_cases,
+};
+
+kunit_test_suite(monc_backoff_suite);
+
 MODULE_DESCRIPTION("KUnit tests of the monc session");
 MODULE_LICENSE("GPL");

@@ -29,6 +29,7 @@ import argparse
 import base64
 import errno
 import os
+import re
 import select
 import socket
 import struct
@@ -515,7 +516,7 @@ class Conn:
             return False
         case.fault_ctx = ctx
         # Mark it first: the client may act on the fault before we return.
-        case.done = True
+        case.done = not case.repeat
         case.exercised = True
         case.note("fault sent at %s" % stage)
         action = case.fault(self, ctx) or "close"
@@ -724,6 +725,14 @@ class Case:
         # Seconds the relay to the real monitor stays closed after the
         # fault (the slow-peer cases: monc must give up on the fake alone).
         self.release_delay = 0.0
+        # Flapping monitor (family "flap"): the fault is sent on EVERY
+        # connection, the mount lists the fake alone and must fail after
+        # flap_mount_ms with at most flap_max_conns connections, and monc's
+        # logged reason must contain flap_reason.
+        self.repeat = False
+        self.flap_mount_ms = 10000
+        self.flap_max_conns = 10
+        self.flap_reason = ""
         self.reset()
 
     def reset(self):
@@ -798,6 +807,21 @@ def gen_cases(fsid, mons, with_slow=True, flood_n=10000):
     good_map = monmap_front(fsid, 1, mons)
     good_ack = subscribe_ack_front(fsid)
     bad_statfs = poisoned_statfs(fsid)
+
+    # 0. A flapping monitor (issue #17): every session is accepted, then
+    # dropped right after auth. monc must back off, not storm.
+    c = Case("flap-close-after-auth", "flap", "monmap",
+             lambda conn, ctx: "close", bound=40, grace=0.0)
+    c.repeat = True
+    c.flap_reason = "closed the session"
+    add(c)
+    # ... or after a monmap monc refuses (its struct ends before the fsid).
+    c = Case("flap-refused-monmap", "flap", "monmap",
+             pre_then_close(MSG_MON_MAP, struct.pack("<IBBI", 6, 9, 7, 0)),
+             bound=40, grace=0.0)
+    c.repeat = True
+    c.flap_reason = "monmap refused"
+    add(c)
     good_ver = version_reply_front(1)
 
     # The monmap the truncation cases cut carries a poisoned epoch: if monc
@@ -1925,6 +1949,63 @@ class Harness:
         self.base_version = None
         self.mounted = False
         self.wedged = False
+        self.kmsg_lines = []
+
+    def take_kmsg(self):
+        lines = self.kmsg_lines + self.kmsg.read()
+        self.kmsg_lines = []
+        return lines
+
+    def run_flap(self, case):
+        """A mount against the flapping fake alone: it must fail within
+        its timeout, with few connections and a reason that says why."""
+        self.srv.on_fault = None
+        self.srv.case = case
+        opts = re.sub(r"mount_timeout_ms=\d+",
+                      "mount_timeout_ms=%d" % case.flap_mount_ms,
+                      self.opts([("127.0.0.1", self.srv.port)]))
+        t0 = time.monotonic()
+        try:
+            try:
+                self.call(lambda: self.drv.mount(opts), case.bound, "mount")
+                self.mounted = True
+                return False, "mounted against a monitor that drops " \
+                    "every session"
+            except OSError as e:
+                err = e
+            dt = time.monotonic() - t0
+            n = case.connections
+            self.kmsg_lines += self.kmsg.read()
+            why = [m for _, m in self.kmsg_lines if "no mount within" in m]
+            if not case.exercised:
+                return None, "fault not reached (%s)" % (
+                    "; ".join(case.notes[-2:]) or "fake never contacted")
+            if err.errno != errno.ETIMEDOUT:
+                return False, "mount failed with %s, not ETIMEDOUT" % err
+            if n > case.flap_max_conns:
+                return False, "%d connections in %.1fs (at most %d)" % (
+                    n, dt, case.flap_max_conns)
+            if not why or case.flap_reason not in why[-1]:
+                return False, "logged reason %r lacks %r" % (
+                    why[-1] if why else None, case.flap_reason)
+            return True, "%d connections in %.1fs; %s" % (n, dt,
+                                                         why[-1][:160])
+        except TimeoutError as e:
+            return False, str(e)
+        finally:
+            self.end_case()
+
+    def end_case(self):
+        """Forget the case, close the fake's connections, destroy the
+        client if it mounted."""
+        self.srv.case = None
+        self.srv.close_all()
+        if self.mounted and not self.wedged:
+            try:
+                self.call(self.drv.umount, 60, "destroy")
+                self.mounted = False
+            except (OSError, TimeoutError):
+                pass
 
     def opts(self, addrs):
         return self.args.mount_opts.format(
@@ -1957,6 +2038,8 @@ class Harness:
     def run_case(self, case):
         """Returns (True|False|None for skip, detail)."""
         case.reset()
+        if case.family == "flap":
+            return self.run_flap(case)
         relay = self.relay
         relay.release.clear()
         def on_fault(c):
@@ -2034,14 +2117,7 @@ class Harness:
         finally:
             watchdog.cancel()
             relay.release.set()
-            self.srv.case = None
-            self.srv.close_all()
-            if self.mounted and not self.wedged:
-                try:
-                    self.call(self.drv.umount, 60, "destroy")
-                    self.mounted = False
-                except (OSError, TimeoutError):
-                    pass
+            self.end_case()
 
 
 def harness(args):
@@ -2111,7 +2187,7 @@ def harness(args):
             detail += ", attempt %d" % (attempt + 1)
         if case.errors:
             ok, detail = False, "; ".join(case.errors)
-        lines = h.kmsg.read()
+        lines = h.take_kmsg()
         errs = [m for p, m in lines if p <= 4 and "monc" in m]
         if errs:
             logged += 1

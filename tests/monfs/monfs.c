@@ -617,6 +617,7 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 {
 	struct monfs_opts *o = &fsi->opts;
 	struct monc_client *monc;
+	char why[160];
 	int err;
 
 	o->monc.name = o->has_name ? o->name : NULL;
@@ -642,14 +643,18 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 		pr_debug("mounted: global_id %llu\n", monc_global_id(monc));
 		break;
 	case -ETIMEDOUT:
-		errorf(fc, "monfs: no monitor session within the mount timeout");
+		monc_last_error(monc, why, sizeof(why));
+		errorf(fc, "monfs: no monitor session within the mount timeout: %s",
+		       why);
 		break;
 	case -EINTR:
 	case -ERESTARTSYS:
 		errorf(fc, "monfs: mount interrupted");
 		break;
 	default:
-		errorf(fc, "monfs: the monitors refused the session: %d", err);
+		monc_last_error(monc, why, sizeof(why));
+		errorf(fc, "monfs: the monitors refused the session: %d: %s",
+		       err, why);
 		break;
 	}
 	return err;
