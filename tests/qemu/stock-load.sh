@@ -1,7 +1,11 @@
 #!/bin/bash
 # Show that monc.ko loads and unloads cleanly on Debian's stock kernel.
 #
-#   tests/qemu/stock-load.sh MONC_KO WORKDIR [KVER]
+#   [STOCK_ROOT=DIR] tests/qemu/stock-load.sh MONC_KO WORKDIR [KVER]
+#
+# STOCK_ROOT (default /) is the system whose kernel is booted: its
+# /boot/vmlinuz-KVER and /lib/modules/KVER, e.g. the Debian 13 chroot of
+# tests/uml/chroot.sh trixie for its 6.12 kernel.
 #
 # MONC_KO must be built against /usr/src/linux-headers-KVER (default: the
 # vermagic of MONC_KO). The script packs a busybox-static initramfs with
@@ -20,12 +24,14 @@ ko=$(readlink -f "${1:?usage: stock-load.sh MONC_KO WORKDIR [KVER]}")
 work=${2:?usage: stock-load.sh MONC_KO WORKDIR [KVER]}
 kver=${3:-$(modinfo -F vermagic "$ko" | awk '{print $1}')}
 name="monc.ko loads and unloads on the stock $kver kernel (QEMU TCG)"
-vmlinuz=/boot/vmlinuz-$kver
+sroot=${STOCK_ROOT:-/}
+sroot=${sroot%/}
+vmlinuz=$sroot/boot/vmlinuz-$kver
 sanitiser='^(BUG|WARNING|INFO|ODEBUG|UBSAN):|^(kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
 
 fail() { echo "not ok - $name: $*"; exit 0; }
 [ -r "$vmlinuz" ] || fail "no $vmlinuz (apt-get install linux-image-amd64)"
-[ -d "/lib/modules/$kver" ] || fail "no /lib/modules/$kver"
+[ -d "$sroot/lib/modules/$kver" ] || fail "no $sroot/lib/modules/$kver"
 
 rm -rf "$work"
 mkdir -p "$work/root/bin" "$work/root/mods" "$work/root/proc" \
@@ -47,7 +53,7 @@ add_deps() { # add_deps FILE
 		case "$seen" in *" $dep "*) continue ;; esac
 		seen="$seen$dep "
 		# An alias (crc32c) may name several modules; take them all.
-		for path in $(modinfo -k "$kver" -n "$dep" 2>/dev/null); do
+		for path in $(modinfo -b "$sroot/" -k "$kver" -n "$dep" 2>/dev/null); do
 			case "$seen" in *" $path "*) continue ;; esac
 			seen="$seen$path "
 			add_deps "$path"

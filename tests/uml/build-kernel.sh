@@ -14,8 +14,17 @@
 #   mods/    modules_install of the tree (modprobe -d <mods> libceph)
 #   build.log
 #
+# MONC_UML_VERSION=7.2 builds the second test kernel instead: Debian
+# unstable's linux-source-7.2, configured from tests/uml/config adjusted by
+# tests/uml/config-7.2 (a "-CONFIG_X" line drops X, other lines are added),
+# patched with tests/uml/7.2/*.patch if any, and compiled inside the sid
+# chroot (tests/uml/chroot.sh sid) with its gcc. It is linked statically
+# (CONFIG_STATIC_LINK), so that the binary made against sid's glibc runs on
+# the host.
+#
 # Environment: MONC_UML_CACHE (default /var/cache/monc-uml),
-#   LINUX_SOURCE_TAR (default /usr/src/linux-source-6.1.tar.xz),
+#   MONC_UML_VERSION (6.1 or 7.2, default 6.1),
+#   LINUX_SOURCE_TAR (default /usr/src/linux-source-6.1.tar.xz for 6.1),
 #   QUIET=1 to print only the build directory, JOBS (default nproc).
 set -euo pipefail
 # The body is one { } block so that bash parses it whole before running it:
@@ -23,30 +32,53 @@ set -euo pipefail
 {
 
 here=$(cd "$(dirname "$0")" && pwd)
-fragment=$here/config
 cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
-tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
+version=${MONC_UML_VERSION:-6.1}
 jobs=${JOBS:-$(nproc)}
 quiet=${QUIET:-0}
 
 say() { [ "$quiet" = 1 ] || echo "uml-kernel: $*" >&2; }
 die() { echo "uml-kernel: ERROR: $*" >&2; exit 1; }
 
-[ -r "$tarball" ] || die "$tarball missing (apt-get install linux-source-6.1)"
-[ -r "$fragment" ] || die "$fragment missing"
-
+[ -r "$here/config" ] || die "$here/config missing"
+fragment=$(mktemp)
+trap 'rm -f "$fragment"' EXIT
 shopt -s nullglob
-patches=("$here"/*.patch)
+case "$version" in
+6.1)
+	croot=
+	tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
+	[ -r "$tarball" ] || die "$tarball missing (apt-get install linux-source-6.1)"
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		stat -c '%s-%Y' "$tarball")
+	cp "$here/config" "$fragment"
+	patches=("$here"/*.patch)
+	cc=$(gcc --version | head -n1)
+	;;
+7.2)
+	croot=$(QUIET=1 "$here/chroot.sh" sid) || die "no sid chroot"
+	croot=$(readlink -f "$croot")
+	tarball=$croot/usr/src/linux-source-7.2.tar.xz
+	[ -r "$tarball" ] || die "$tarball missing"
+	srcver=$(chroot "$croot" dpkg-query -W -f='${Version}' linux-source-7.2)
+	# The common fragment, less the "-CONFIG_X" lines of config-7.2,
+	# plus its other lines.
+	drop=$(sed -n 's/^-\(CONFIG_[A-Za-z0-9_]*\).*/\1/p' "$here/config-7.2")
+	grep -vE "^(${drop//$'\n'/|})=" "$here/config" >"$fragment"
+	grep -vE '^-' "$here/config-7.2" >>"$fragment"
+	patches=("$here"/7.2/*.patch)
+	cc=$(chroot "$croot" gcc --version | head -n1)
+	;;
+*) die "MONC_UML_VERSION must be 6.1 or 7.2" ;;
+esac
 shopt -u nullglob
 
 # The key: fragment + patches + source version + compiler.
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
-	stat -c '%s-%Y' "$tarball")
 key=$( {
 	echo "fragment"; cat "$fragment"
 	for p in "${patches[@]}"; do echo "patch $(basename "$p")"; cat "$p"; done
 	echo "source $srcver"
-	gcc --version | head -n1
+	echo "$cc"
 	echo "layout 1"
 } | sha256sum | cut -c1-16)
 dir=$cache_root/$key
@@ -98,7 +130,16 @@ if [ ! -e "$dir/.patched" ]; then
 	touch "$dir/.patched"
 fi
 
-kmake() { make -C "$dir/src" O="$dir/build" ARCH=um SUBARCH=x86_64 "$@"; }
+# 7.2 builds inside the sid chroot, with the cache bind-mounted at the same
+# path there.
+kmake() {
+	if [ -n "$croot" ]; then
+		"$here/in-chroot.sh" "$croot" "$cache_root:$cache_root" -- \
+			make -C "$dir/src" O="$dir/build" ARCH=um SUBARCH=x86_64 "$@"
+	else
+		make -C "$dir/src" O="$dir/build" ARCH=um SUBARCH=x86_64 "$@"
+	fi
+}
 
 if [ ! -e "$dir/.configured" ]; then
 	say "configuring"
