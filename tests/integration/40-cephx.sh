@@ -234,6 +234,55 @@ else
 	not_ok "cephx mount with secret= ($ERR)"
 fi
 
+# One mount through a relay that records both byte streams, for the KUnit
+# vectors of a real exchange (tests/gen_cephx_vectors.py --capture).
+cap=${MONC_RUN:-/tmp}/cephx-capture
+rm -f "$cap".*
+/usr/bin/python3 - 6799 "${ADDRS[0]}" "$cap" <<'PY' &
+import socket, sys, threading
+lport, (host, rport), out = int(sys.argv[1]), sys.argv[2].split(":"), sys.argv[3]
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", lport))
+ls.listen(1)
+ls.settimeout(60)
+open(out + ".ready", "w").close()
+c, _ = ls.accept()
+s = socket.create_connection((host, int(rport)))
+def pump(a, b, name):
+    with open(out + name, "wb") as f:
+        while True:
+            try:
+                d = a.recv(65536)
+            except OSError:
+                d = b""
+            if not d:
+                break
+            f.write(d)
+            f.flush()
+            b.sendall(d)
+    try:
+        b.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+t = [threading.Thread(target=pump, args=(c, s, ".c2s")),
+     threading.Thread(target=pump, args=(s, c, ".s2c"))]
+for x in t:
+    x.start()
+for x in t:
+    x.join()
+PY
+relay=$!
+for ((i = 0; i < 100; i++)); do [ -e "$cap.ready" ] && break; nap 0.1; done
+if bbmount "mon_addr=127.0.0.1:6799,name=admin,secret=$MONC_ADMIN_KEY"; then
+	stat -f "$MNT" >/dev/null
+	$BB umount "$MNT"
+	echo "$MONC_ADMIN_KEY" >"$cap.key"
+	diag "cephx exchange recorded in $cap.{key,c2s,s2c}"
+fi
+kill "$relay" 2>/dev/null
+wait "$relay" 2>/dev/null
+
 # The maps arrive (the test client counts what its handlers get).
 if mp monc_testclient && tc_put create "mon_addr=$ALL,name=admin,secret=$MONC_ADMIN_KEY"; then
 	ok "test client: cephx session"
