@@ -18,6 +18,13 @@ Regenerate the block between the GENERATED markers of tests/auth_test.c:
 
     /usr/bin/python3 tests/gen_cephx_vectors.py --update tests/auth_test.c
 
+A real exchange recorded by tests/integration/40-cephx.sh (PREFIX.key,
+.c2s, .s2c in its run directory) becomes tests/cephx-capture-tentacle.txt
+with
+
+    /usr/bin/python3 tests/gen_cephx_vectors.py --capture PREFIX \\
+        > tests/cephx-capture-tentacle.txt
+
 or print it with no argument. Everything is deterministic (fixed key,
 challenges, session keys and ticket blobs), so the output only changes when
 this file does.
@@ -521,6 +528,119 @@ def generate():
         w(f"\t{{ \"{name}\", &kat_aes, true, bad_{name},\n\t  sizeof(bad_{name}), {err} }},")
     w("};")
     w("")
+    out.append(capture_vectors())
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------- captures
+# tests/integration/40-cephx.sh records one mount's msgr v1 byte streams
+# (PREFIX.c2s, PREFIX.s2c) and the key (PREFIX.key). --capture PREFIX turns
+# them into the text file CAPTURE below: the key, the global id, and the
+# cephx payloads of the first exchange (server challenge, CephXAuthenticate,
+# ticket reply), which generate() turns into the cap_real_* vectors.
+CAPTURE = "tests/cephx-capture-tentacle.txt"
+TAG_MSG, TAG_ACK, TAG_KEEPALIVE, TAG_KEEPALIVE2, TAG_KEEPALIVE2_ACK = 7, 8, 9, 14, 15
+TAG_SEQ, TAG_CLOSE = 13, 6
+MSG_AUTH, MSG_AUTH_REPLY = 17, 18
+
+
+def msgr1_messages(data, server, seq_reply=False):
+    """The (type, front) of every message in one direction of a msgr v1
+    connection, after the banner, addresses and connect handshake (one
+    connect; the client answers a TAG_SEQ reply with its le64 in_seq).
+    Returns the messages and whether the reply was TAG_SEQ."""
+    p = 9 + 136 + (136 if server else 0)
+    if server:
+        tag = data[p]
+        alen = struct.unpack_from("<I", data, p + 21)[0]
+        p += 26 + alen
+        seq_reply = tag == TAG_SEQ
+        if seq_reply:
+            p += 8
+    else:
+        alen = struct.unpack_from("<I", data, p + 28)[0]
+        p += 33 + alen + (8 if seq_reply else 0)
+    out = []
+    while p < len(data):
+        tag = data[p]
+        p += 1
+        if tag == TAG_MSG:
+            (_, _, typ, _, _, flen, mlen, dlen) = struct.unpack_from("<QQHHHIII", data, p)
+            front = data[p + 53:p + 53 + flen]
+            p += 53 + flen + mlen + dlen
+            # the footer: 21 bytes with a signature, 13 without
+            nxt = p + 21
+            p = nxt if nxt >= len(data) or data[nxt] in (6, 7, 8, 9, 14, 15) else p + 13
+            out.append((typ, front))
+        elif tag in (TAG_ACK, TAG_KEEPALIVE2, TAG_KEEPALIVE2_ACK, TAG_SEQ):
+            p += 8
+        elif tag in (TAG_KEEPALIVE, TAG_CLOSE):
+            pass
+        else:
+            break
+    return out, seq_reply
+
+
+def capture_to_text(prefix):
+    key = open(prefix + ".key").read().strip()
+    s2c, seq = msgr1_messages(open(prefix + ".s2c", "rb").read(), True)
+    c2s, _ = msgr1_messages(open(prefix + ".c2s", "rb").read(), False, seq)
+    reqs = []
+    for typ, f in c2s:
+        if typ == MSG_AUTH:
+            proto = struct.unpack_from("<I", f, 18)[0]
+            n = struct.unpack_from("<I", f, 22)[0]
+            reqs.append((proto, f[26:26 + n]))
+    reps = []
+    for typ, f in s2c:
+        if typ == MSG_AUTH_REPLY:
+            proto, res, gid, n = struct.unpack_from("<IiQI", f, 0)
+            reps.append((proto, res, gid, f[20:20 + n]))
+    # hello -> challenge, CephXAuthenticate -> tickets
+    assert reqs[0][0] == 0 and reqs[1][0] == 2 and reps[0][1] == 0 and reps[1][1] == 0
+    lines = ["# A real cephx exchange: monc and a Tentacle 20.2.4 monitor (aes256k),",
+             "# recorded by tests/integration/40-cephx.sh (relay) and extracted with",
+             "# tests/gen_cephx_vectors.py --capture. Hex payloads.",
+             "key " + key, "global_id %d" % reps[1][2],
+             "challenge " + reps[0][3].hex(),
+             "request " + reqs[1][1].hex(),
+             "reply " + reps[1][3].hex()]
+    return "\n".join(lines) + "\n"
+
+
+def read_capture():
+    try:
+        text = open(CAPTURE).read()
+    except OSError:
+        return None
+    d = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.split(" ", 1)
+            d[k] = v
+    return d
+
+
+def capture_vectors():
+    d = read_capture()
+    if d is None:
+        return ""
+    import base64
+    blob = base64.b64decode(d["key"])
+    ktype, klen = struct.unpack_from("<H", blob, 0)[0], struct.unpack_from("<H", blob, 10)[0]
+    key = blob[12:12 + klen]
+    req = bytes.fromhex(d["request"])
+    chal = bytes.fromhex(d["challenge"])
+    # the proof in the request is what this file computes from the key
+    use(K5 if ktype == CRYPTO_AES256KRB5 else AES)
+    server = struct.unpack_from("<Q", chal, 1)[0]
+    client = struct.unpack_from("<Q", req, 3)[0]
+    assert struct.unpack_from("<Q", req, 11)[0] == challenge_key(key, server, client)
+    out = [c_bytes("cap_real_secret", key), c_bytes("cap_real_challenge", chal),
+           c_bytes("cap_real_request", req),
+           c_bytes("cap_real_reply", bytes.fromhex(d["reply"])),
+           f"#define CAP_REAL_GLOBAL_ID\t{d['global_id']}",
+           f"#define CAP_REAL_CLIENT_CHALLENGE\t0x{client:016x}ULL", ""]
     return "\n".join(out) + "\n"
 
 
@@ -530,6 +650,9 @@ END = "/* END GENERATED VECTORS */\n"
 
 def main():
     text = generate()
+    if len(sys.argv) == 3 and sys.argv[1] == "--capture":
+        sys.stdout.write(capture_to_text(sys.argv[2]))
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--update":
         path = sys.argv[2]
         src = open(path).read()
