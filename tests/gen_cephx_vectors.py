@@ -640,7 +640,7 @@ def capture_vectors():
            c_bytes("cap_real_request", req),
            c_bytes("cap_real_reply", bytes.fromhex(d["reply"])),
            f"#define CAP_REAL_GLOBAL_ID\t{d['global_id']}",
-           f"#define CAP_REAL_CLIENT_CHALLENGE\t0x{client:016x}ULL", ""]
+           f"#define CAP_REAL_CLIENT_CHALLENGE\t0x{client:016x}ULL"]
     return "\n".join(out) + "\n"
 
 
@@ -649,10 +649,10 @@ END = "/* END GENERATED VECTORS */\n"
 
 
 def main():
-    text = generate()
     if len(sys.argv) == 3 and sys.argv[1] == "--capture":
         sys.stdout.write(capture_to_text(sys.argv[2]))
         return
+    text = generate()
     if len(sys.argv) == 3 and sys.argv[1] == "--update":
         path = sys.argv[2]
         src = open(path).read()
