@@ -96,8 +96,9 @@ if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
 	kill -KILL "$victim"
 	tc_get async_wait
 	ms_since "$t0"
+	fo_ms=$REPLY
 	kv "$LINE" errors
-	check "SIGKILL of mon.${MON_IDS[$cur]} with a statfs pending ($pending): it completes on another monitor in $REPLY ms ($LINE)" \
+	check "SIGKILL of mon.${MON_IDS[$cur]} with a statfs pending ($pending): it completes on another monitor in $fo_ms ms ($LINE)" \
 		'$REPLY == 0 && $LINE == *" done=1 "*'
 	tc_get statfs
 	check "statfs after the failover ($LINE)" '$LINE == "err=0 "*'
