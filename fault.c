@@ -21,6 +21,8 @@
 #include <linux/llist.h>
 #include <linux/seq_file.h>
 
+#include <kunit/visibility.h>
+
 #include "fault.h"
 
 static atomic_t monc_fault_countdown = ATOMIC_INIT(0);
@@ -138,6 +140,30 @@ static int monc_fault_last_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(monc_fault_last);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * monc_fault_test_arm - make the @nth wrapped allocation from now fail
+ * @nth: as written to fail_nth (0 disarms); also zeroes the count of
+ *	allocations monc_fault_test_allocs() returns
+ */
+void monc_fault_test_arm(int nth)
+{
+	monc_fault_nth_set(NULL, nth);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_fault_test_arm);
+
+/**
+ * monc_fault_test_allocs - wrapped allocations since the last arm
+ *
+ * Return: the count.
+ */
+int monc_fault_test_allocs(void)
+{
+	return atomic_read(&monc_fault_allocs);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_fault_test_allocs);
+#endif
 
 /**
  * monc_fault_init - create the injection knobs under monc's debugfs root

@@ -73,6 +73,12 @@ bool monc_fault_hit(struct monc_fault_site *site, size_t size,
 void monc_fault_init(struct dentry *root);
 void monc_fault_exit(void);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* KUnit: arm fail_nth as the debugfs file does; count allocations. */
+void monc_fault_test_arm(int nth);
+int monc_fault_test_allocs(void);
+#endif
+
 /* The site of the expanding call: one static per call of a wrapper. */
 #define MONC_FAULT_SITE()						\
 	({								\

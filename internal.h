@@ -116,7 +116,11 @@ void monc_msg_put(struct monc_msg *msg);
 
 /*
  * A pool of preallocated messages of one type, so that receiving a reply
- * the session depends on never fails for want of memory.
+ * the session depends on usually needs no allocation. The pool is smaller
+ * than a receive batch (MONC_RX_BUDGET messages are read before they are
+ * dispatched), so a burst of replies may allocate: when that fails the
+ * session's alloc_msg faults the connection rather than skip the reply,
+ * and the new session resends the requests.
  */
 struct monc_msgpool {
 	spinlock_t lock;		/* protects free and nr_free */
@@ -287,10 +291,15 @@ struct monc_test_info {
 	unsigned long sub_renew_after, sub_renew_sent;
 	bool tick_pending;
 	unsigned int tick_runs;	/* times the tick work ran */
+	bool sub_unsent;
+	unsigned int stop_waiters;
+	int blocked;
 };
 
 void monc_test_info(struct monc_client *monc, struct monc_test_info *ti);
 void monc_test_tick(struct monc_client *monc, unsigned long advance);
+void monc_test_expire(struct monc_client *monc, unsigned long advance);
+extern bool monc_test_quiet_misuse;
 #endif
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -334,6 +343,7 @@ struct monc_conn *monc_msgr_test_open(const struct monc_conn_ops *ops,
 				      u64 features);
 void monc_msgr_test_run(struct monc_conn *con);
 void monc_msgr_test_info(struct monc_conn *con, struct monc_msgr_test_info *i);
+void monc_msgr_test_set_in_seq(struct monc_conn *con, u64 seq);
 int monc_msgr_test_nr_conns(void);
 #endif
 

@@ -347,6 +347,9 @@ EXPORT_SYMBOL_IF_KUNIT(monc_msg_get);
 
 static void monc_msg_free(struct monc_msg *msg)
 {
+	/* kvfree() may sleep: never under the pool's spinlock */
+	if (msg->pool)
+		lockdep_assert_not_held(&msg->pool->lock);
 	kvfree(msg->front);
 	kvfree(msg->middle);
 	kvfree(msg->data);
@@ -449,15 +452,18 @@ EXPORT_SYMBOL_IF_KUNIT(monc_msgpool_init);
 void monc_msgpool_destroy(struct monc_msgpool *pool)
 {
 	struct monc_msg *msg, *tmp;
+	LIST_HEAD(free);
 
 	spin_lock(&pool->lock);
-	list_for_each_entry_safe(msg, tmp, &pool->free, list) {
-		list_del(&msg->list);
-		monc_msg_free(msg);
-	}
+	list_splice_init(&pool->free, &free);
 	pool->nr_free = 0;
 	pool->size = 0;		/* late puts now free their message */
 	spin_unlock(&pool->lock);
+	/* kvfree() may sleep (a vmalloc'ed front): not under the lock */
+	list_for_each_entry_safe(msg, tmp, &free, list) {
+		list_del(&msg->list);
+		monc_msg_free(msg);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_msgpool_destroy);
 
@@ -1161,9 +1167,16 @@ static int con_process_hdr(struct monc_conn *con)
 		con_skip_msg(con, total);
 		return 0;
 	}
-	if (seq != con->in_seq + 1)
-		pr_debug("%pISpc: seq gap %llu -> %llu\n", &con->peer.ss,
-			 con->in_seq, seq);
+	if (seq != con->in_seq + 1) {
+		/*
+		 * A lost message (as libceph: -EBADE). Accepting the gap
+		 * would let a seq of U64_MAX make every later message a
+		 * "duplicate" while keepalives keep the session alive.
+		 */
+		pr_err_ratelimited("%pISpc: bad seq %llu, expected %llu\n",
+				   &con->peer.ss, seq, con->in_seq + 1);
+		return -EBADE;
+	}
 
 	if (con->ops->alloc_msg)
 		msg = con->ops->alloc_msg(con->priv, con, h, &skip);
@@ -1813,6 +1826,19 @@ void monc_msgr_test_info(struct monc_conn *con, struct monc_msgr_test_info *i)
 	mutex_unlock(&con->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_msgr_test_info);
+
+/*
+ * Start the incoming seq at @seq, as if @seq messages had come: the tests
+ * feed captured frames whose seq continues a longer stream.
+ */
+void monc_msgr_test_set_in_seq(struct monc_conn *con, u64 seq)
+{
+	mutex_lock(&con->mutex);
+	con->in_seq = seq;
+	con->in_seq_acked = seq;
+	mutex_unlock(&con->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_msgr_test_set_in_seq);
 
 /* Connections not yet freed (by any owner). */
 int monc_msgr_test_nr_conns(void)

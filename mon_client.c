@@ -51,10 +51,20 @@
 				 MONC_AUTH_PAYLOAD_MAX + 4)
 #define MONC_AUTH_REPLY_MAX	8192	/* cephx tickets are below 4 KiB */
 #define MONC_SUBSCRIBE_FRONT_MAX	512
+/*
+ * The fixed parts of the small replies. A longer front (a newer monitor
+ * appending a field) is accepted and its tail ignored.
+ */
 #define MONC_SUBSCRIBE_ACK_LEN	20	/* le32 interval, fsid */
 #define MONC_STATFS_REPLY_LEN	56	/* fsid, le64 version, 4 x le64 */
 #define MONC_VERSION_REPLY_LEN	24	/* handle, version, oldest */
-#define MONC_MAP_FRONT_MAX	(64U << 20)	/* a sanity bound on maps */
+/*
+ * The largest reply front monc reads (an auth reply with many tickets, a
+ * small reply with appended fields): beyond the pool's size it is
+ * allocated for the one message. Maps are bounded by the messenger.
+ */
+#define MONC_REPLY_FRONT_MAX	(64U << 10)
+#define MONC_SMALL_REPLY_FRONT	64
 #define MONC_VERSION_WHAT_MAX	32
 #define MONC_POOL_SIZE		4
 #define MONC_REASON_LEN		256	/* the last failure, in words */
@@ -187,6 +197,28 @@ struct monc_client {
 	struct monc_sub subs[MONC_MAP_COUNT];
 	unsigned long sub_renew_after;	/* jiffies; 0 = not scheduled */
 	unsigned long sub_renew_sent;
+	bool sub_unsent;		/* a change not sent yet (no memory) */
+
+	/*
+	 * Maps for the handlers, run by handler_work so that a slow handler
+	 * never stalls the connection's reading (and its keepalive acks).
+	 * hq holds osdmap and mdsmap messages (via ->list) in arrival order;
+	 * hq_monmap says monmap_changed(hq_monmap_epoch) is due.
+	 */
+	struct list_head hq;
+	bool hq_monmap;
+	u32 hq_monmap_epoch;
+	struct work_struct handler_work;
+
+	/* async completions: one done() at a time, and who runs it */
+	struct mutex done_mutex;
+	struct task_struct *done_task;
+
+	/* stop, and the callers still inside a blocking call */
+	struct completion stop_cmpl;	/* the first monc_stop() finished */
+	unsigned int stop_waiters;	/* later callers waiting for it */
+	atomic_t blocked;		/* callers in a blocking wait */
+	wait_queue_head_t blocked_wq;
 
 	/* messages */
 	struct monc_msg *m_auth;	/* preallocated, resent */
@@ -251,7 +283,7 @@ EXPORT_SYMBOL_IF_KUNIT(monc_decode_auth_reply);
 /**
  * monc_decode_statfs_reply - decode an MStatfsReply front
  * @front: the front
- * @len: its length, which must be exactly 56
+ * @len: its length: at least 56; bytes past them are ignored
  * @fsid: the cluster fsid it carries
  * @version: the paxos version
  * @st: the usage
@@ -264,7 +296,7 @@ VISIBLE_IF_KUNIT int monc_decode_statfs_reply(const void *front, size_t len,
 {
 	const void *p = front, *end = front + len;
 
-	if (len != MONC_STATFS_REPLY_LEN)
+	if (len < MONC_STATFS_REPLY_LEN)
 		return -EINVAL;
 	if (monc_dec_fsid(&p, end, fsid) || monc_dec_u64(&p, end, version) ||
 	    monc_dec_u64(&p, end, &st->kb) ||
@@ -279,7 +311,7 @@ EXPORT_SYMBOL_IF_KUNIT(monc_decode_statfs_reply);
 /**
  * monc_decode_version_reply - decode an MMonGetVersionReply front
  * @front: the front
- * @len: its length, which must be exactly 24
+ * @len: its length: at least 24; bytes past them are ignored
  * @handle: the request handle (our tid)
  * @newest: the newest version
  * @oldest: the oldest version
@@ -292,7 +324,7 @@ VISIBLE_IF_KUNIT int monc_decode_version_reply(const void *front, size_t len,
 {
 	const void *p = front, *end = front + len;
 
-	if (len != MONC_VERSION_REPLY_LEN)
+	if (len < MONC_VERSION_REPLY_LEN)
 		return -EINVAL;
 	if (monc_dec_u64(&p, end, handle) || monc_dec_u64(&p, end, newest) ||
 	    monc_dec_u64(&p, end, oldest))
@@ -304,7 +336,7 @@ EXPORT_SYMBOL_IF_KUNIT(monc_decode_version_reply);
 /**
  * monc_decode_subscribe_ack - decode an MMonSubscribeAck front
  * @front: the front
- * @len: its length, exactly 20
+ * @len: its length: at least 20; bytes past them are ignored
  * @interval: the renewal interval in seconds
  * @fsid: the cluster fsid
  *
@@ -315,7 +347,7 @@ VISIBLE_IF_KUNIT int monc_decode_subscribe_ack(const void *front, size_t len,
 {
 	const void *p = front, *end = front + len;
 
-	if (len != MONC_SUBSCRIBE_ACK_LEN)
+	if (len < MONC_SUBSCRIBE_ACK_LEN)
 		return -EINVAL;
 	if (monc_dec_u32(&p, end, interval) || monc_dec_fsid(&p, end, fsid))
 		return -EINVAL;
@@ -432,11 +464,14 @@ static int __monc_send_subscribe(struct monc_client *monc)
 	int i;
 
 	if (monc->state != MONC_S_OPEN || monc->cur < 0)
-		return 0;
+		return 0;	/* sent when the session opens */
 	m = monc_prealloc_get(&monc->m_subscribe, MONC_MSG_MON_SUBSCRIBE,
 			      MONC_SUBSCRIBE_FRONT_MAX);
-	if (!m)
+	if (!m) {
+		/* the tick, or the caller's retry, sends it */
+		monc->sub_unsent = true;
 		return -ENOMEM;
+	}
 	p = m->front;
 	end = p + m->front_alloc;
 	count_at = p;
@@ -460,6 +495,7 @@ static int __monc_send_subscribe(struct monc_client *monc)
 		       p - m->front);
 	monc->sub_renew_sent = jiffies;
 	monc->sub_renew_after = 0;
+	monc->sub_unsent = false;
 	pr_debug("subscribe %u items on mon %pISpc\n", n,
 		 &monc->slot[monc->cur].addr.ss);
 	return __monc_send(monc, monc->cur, m);
@@ -494,10 +530,14 @@ static void monc_req_put(struct monc_request *req)
 
 /*
  * Finish a request that the caller has taken out of the tree (and so owns
- * the tree's reference). Called without the session mutex.
+ * the tree's reference). Called without the session mutex. done() calls of
+ * one client run one at a time under done_mutex, which records the task
+ * running them so that the calls a done() must not make fail fast.
  */
 static void monc_req_finish(struct monc_request *req, int err)
 {
+	struct monc_client *monc = req->monc;
+
 	req->result = err;
 	if (req->done) {
 		if (!err) {
@@ -508,10 +548,92 @@ static void monc_req_finish(struct monc_request *req, int err)
 			if (req->oldest_out)
 				*req->oldest_out = req->oldest;
 		}
+		mutex_lock(&monc->done_mutex);
+		WRITE_ONCE(monc->done_task, current);
 		req->done(req->arg, err);
+		WRITE_ONCE(monc->done_task, NULL);
+		mutex_unlock(&monc->done_mutex);
 	}
 	complete_all(&req->done_cmpl);
 	monc_req_put(req);
+}
+
+/* Finish every request on @list (taken out of the tree) with @err. */
+static void monc_req_finish_list(struct list_head *list, int err)
+{
+	struct monc_request *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, list, list) {
+		list_del_init(&req->list);
+		monc_req_finish(req, err);
+	}
+}
+
+/*
+ * Take out of the tree every request older than the mount timeout, so that
+ * a request the monitors never answer (get_version of a map name they do
+ * not know: a Pacific monitor logs it and says nothing) still completes.
+ * The caller finishes them with -ETIMEDOUT once it dropped the mutex.
+ */
+static void __monc_expire_requests(struct monc_client *monc,
+				   struct list_head *expired)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	xa_for_each(&monc->reqs, idx, req) {
+		if (time_before(jiffies, req->started + monc->mount_timeout))
+			continue;
+		pr_debug("tid %u timed out\n", req->tid);
+		xa_erase(&monc->reqs, idx);
+		list_add_tail(&req->list, expired);
+	}
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Set by a KUnit case that makes the misuse on purpose: no splat then. */
+bool monc_test_quiet_misuse;
+EXPORT_SYMBOL_IF_KUNIT(monc_test_quiet_misuse);
+
+static bool monc_misuse_quiet(void)
+{
+	return READ_ONCE(monc_test_quiet_misuse);
+}
+#else
+static bool monc_misuse_quiet(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * The calls a done() callback must not make (they wait for the work that
+ * runs it), nor, with @handler, a handler (monc_stop() waits for the
+ * handlers; the mount completes after the osdmap handler): warn once and
+ * fail instead of deadlocking.
+ */
+static bool monc_in_callback(struct monc_client *monc, bool handler)
+{
+	if (READ_ONCE(monc->done_task) != current &&
+	    (!handler || current_work() != &monc->handler_work))
+		return false;
+	if (monc_misuse_quiet())
+		pr_info("blocking call from a callback refused\n");
+	else
+		WARN_ONCE(1, "monc: blocking call from a done() callback or a handler\n");
+	return true;
+}
+
+/* A caller enters or leaves a blocking wait that monc_stop() waits out. */
+static void monc_block_enter(struct monc_client *monc)
+{
+	atomic_inc(&monc->blocked);
+}
+
+static void monc_block_exit(struct monc_client *monc)
+{
+	if (atomic_dec_and_test(&monc->blocked))
+		wake_up_all(&monc->blocked_wq);
 }
 
 static int __monc_send_request(struct monc_client *monc,
@@ -1085,6 +1207,7 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 		return false;
 	}
 	if (monc->have_fsid && !uuid_equal(&map->fsid, &monc->fsid)) {
+		/* it now serves another cluster: find one that serves ours */
 		pr_err_ratelimited("mon %pISpc: monmap fsid %pUb is not the cluster's %pUb\n",
 				   &monc->slot[i].addr.ss, &map->fsid,
 				   &monc->fsid);
@@ -1092,6 +1215,7 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 				  &monc->slot[i].addr.ss, &map->fsid,
 				  &monc->fsid);
 		kfree(map);
+		__monc_slot_failed(monc, i, -ESTALE);
 		return false;
 	}
 	if (monc->have_fsid && map->epoch <= monc->monmap->epoch) {
@@ -1175,8 +1299,31 @@ static struct monc_request *__monc_take_request(struct monc_client *monc,
 	return req;
 }
 
+/* Whether @tid is a pending request (of any type). */
+static bool __monc_tid_pending(struct monc_client *monc, u64 tid)
+{
+	return tid && tid <= U32_MAX && xa_load(&monc->reqs, tid);
+}
+
+/*
+ * A reply the session cannot use: one that does not decode, names another
+ * cluster, or answers a pending tid with the wrong message type. The
+ * monitor that sent it is not to be trusted with the request: fault the
+ * session, so that the request is resent at once to another monitor
+ * rather than waiting out its timeout. A reply for a tid nobody waits for
+ * (one that timed out, or a duplicate) is only dropped.
+ */
+static void __monc_bad_reply(struct monc_client *monc, int i, const char *what,
+			     u32 len)
+{
+	pr_warn_ratelimited("mon %pISpc: bad %s reply (%u bytes), reconnecting\n",
+			    &monc->slot[i].addr.ss, what, len);
+	__monc_slot_failed(monc, i, -EBADMSG);
+}
+
 static struct monc_request *
-__monc_handle_statfs_reply(struct monc_client *monc, struct monc_msg *msg)
+__monc_handle_statfs_reply(struct monc_client *monc, int i,
+			   struct monc_msg *msg)
 {
 	struct monc_request *req;
 	struct monc_statfs st;
@@ -1184,17 +1331,17 @@ __monc_handle_statfs_reply(struct monc_client *monc, struct monc_msg *msg)
 	uuid_t fsid;
 
 	if (monc_decode_statfs_reply(msg->front, msg->front_len, &fsid,
-				     &version, &st)) {
-		pr_warn_ratelimited("malformed statfs reply (%u bytes)\n",
-				    msg->front_len);
-		return NULL;
-	}
-	if (!monc->have_fsid || !uuid_equal(&fsid, &monc->fsid)) {
-		pr_warn_ratelimited("statfs reply for fsid %pUb\n", &fsid);
+				     &version, &st) ||
+	    !monc->have_fsid || !uuid_equal(&fsid, &monc->fsid)) {
+		__monc_bad_reply(monc, i, "statfs", msg->front_len);
 		return NULL;
 	}
 	req = __monc_take_request(monc, tid, MONC_REQ_STATFS);
 	if (!req) {
+		if (__monc_tid_pending(monc, tid)) {
+			__monc_bad_reply(monc, i, "statfs", msg->front_len);
+			return NULL;
+		}
 		pr_debug("statfs reply for unknown tid %llu\n", tid);
 		return NULL;
 	}
@@ -1203,19 +1350,24 @@ __monc_handle_statfs_reply(struct monc_client *monc, struct monc_msg *msg)
 }
 
 static struct monc_request *
-__monc_handle_version_reply(struct monc_client *monc, struct monc_msg *msg)
+__monc_handle_version_reply(struct monc_client *monc, int i,
+			    struct monc_msg *msg)
 {
 	struct monc_request *req;
 	u64 handle, newest, oldest;
 
 	if (monc_decode_version_reply(msg->front, msg->front_len, &handle,
 				      &newest, &oldest)) {
-		pr_warn_ratelimited("malformed get_version reply (%u bytes)\n",
-				    msg->front_len);
+		__monc_bad_reply(monc, i, "get_version", msg->front_len);
 		return NULL;
 	}
 	req = __monc_take_request(monc, handle, MONC_REQ_VERSION);
 	if (!req) {
+		if (__monc_tid_pending(monc, handle)) {
+			__monc_bad_reply(monc, i, "get_version",
+					 msg->front_len);
+			return NULL;
+		}
 		pr_debug("get_version reply for unknown handle %llu\n", handle);
 		return NULL;
 	}
@@ -1224,18 +1376,106 @@ __monc_handle_version_reply(struct monc_client *monc, struct monc_msg *msg)
 	return req;
 }
 
-/* A map for a handler: the fsid at its start must be ours. */
-static bool __monc_map_fsid_ok(struct monc_client *monc, struct monc_msg *msg)
+/*
+ * A map for a handler: the fsid at its start must be ours. One of another
+ * cluster means the monitor now serves that cluster: fault the session.
+ * Before the session knows the fsid the map is only dropped.
+ */
+static bool __monc_map_fsid_ok(struct monc_client *monc, int i,
+			       struct monc_msg *msg)
 {
 	const void *p = msg->front, *end = p + msg->front_len;
 	uuid_t fsid;
 
-	if (monc_dec_fsid(&p, end, &fsid))
+	if (monc_dec_fsid(&p, end, &fsid) || !monc->have_fsid) {
+		pr_warn_ratelimited("mon %pISpc: map type %d dropped\n",
+				    &monc->slot[i].addr.ss,
+				    le16_to_cpu(msg->hdr.type));
 		return false;
-	return monc->have_fsid && uuid_equal(&fsid, &monc->fsid);
+	}
+	if (!uuid_equal(&fsid, &monc->fsid)) {
+		pr_warn_ratelimited("mon %pISpc: map of cluster %pUb, reconnecting\n",
+				    &monc->slot[i].addr.ss, &fsid);
+		__monc_slot_failed(monc, i, -ESTALE);
+		return false;
+	}
+	return true;
 }
 
 static void monc_rename_debugfs(struct monc_client *monc);
+
+/* Queue a map for handler_work; takes over the caller's reference. */
+static void __monc_queue_map(struct monc_client *monc, struct monc_msg *msg)
+{
+	list_add_tail(&msg->list, &monc->hq);
+	queue_work(monc_wq, &monc->handler_work);
+}
+
+/*
+ * Run the client's handlers, one at a time, outside the connection's work:
+ * the connection keeps reading (keepalive acks, replies) while a handler
+ * takes its time.
+ */
+static void monc_handler_work(struct work_struct *work)
+{
+	struct monc_client *monc = container_of(work, struct monc_client,
+						handler_work);
+	struct monc_msg *msg;
+	bool monmap, named;
+	u32 epoch;
+	int type;
+
+	for (;;) {
+		mutex_lock(&monc->mutex);
+		if (monc->stopped) {
+			mutex_unlock(&monc->mutex);
+			return;		/* monc_stop() drops the queue */
+		}
+		monmap = monc->hq_monmap;
+		epoch = monc->hq_monmap_epoch;
+		monc->hq_monmap = false;
+		msg = NULL;
+		if (!monmap) {
+			msg = list_first_entry_or_null(&monc->hq,
+						       struct monc_msg, list);
+			if (msg)
+				list_del_init(&msg->list);
+		}
+		mutex_unlock(&monc->mutex);
+		if (!monmap && !msg)
+			return;
+
+		mutex_lock(&monc->handler_mutex);
+		if (monmap) {
+			if (monc->handlers.monmap_changed)
+				monc->handlers.monmap_changed(monc, monc->priv,
+							      epoch);
+			mutex_unlock(&monc->handler_mutex);
+			continue;
+		}
+		type = le16_to_cpu(msg->hdr.type);
+		if (type == MONC_MSG_OSD_MAP)
+			monc->handlers.osdmap(monc, monc->priv, msg->front,
+					      msg->front_len);
+		else
+			monc->handlers.mdsmap(monc, monc->priv, msg->front,
+					      msg->front_len);
+		mutex_unlock(&monc->handler_mutex);
+		monc_msg_put(msg);
+		if (type != MONC_MSG_OSD_MAP)
+			continue;
+
+		mutex_lock(&monc->mutex);
+		if (!monc->got_osdmap) {
+			monc->got_osdmap = true;
+			__monc_check_mounted(monc);
+		}
+		named = monc->mounted && !monc->debugfs_named && !monc->stopped;
+		mutex_unlock(&monc->mutex);
+		if (named)
+			monc_rename_debugfs(monc);
+	}
+}
 
 static void monc_dispatch(void *priv, struct monc_conn *con,
 			  struct monc_msg *msg)
@@ -1243,8 +1483,6 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 	struct monc_client *monc = priv;
 	struct monc_request *req = NULL;
 	int type = le16_to_cpu(msg->hdr.type);
-	bool call_osd = false, call_mds = false, named = false;
-	bool new_monmap = false;
 	u32 monmap_epoch = 0;
 	int i;
 
@@ -1261,8 +1499,12 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 	case MONC_MSG_MON_MAP:
 		if (i != monc->cur)
 			break;
-		new_monmap = __monc_handle_monmap(monc, i, msg,
-						  &monmap_epoch);
+		if (__monc_handle_monmap(monc, i, msg, &monmap_epoch) &&
+		    !monc->stopped) {
+			monc->hq_monmap = true;
+			monc->hq_monmap_epoch = monmap_epoch;
+			queue_work(monc_wq, &monc->handler_work);
+		}
 		break;
 	case MONC_MSG_MON_SUBSCRIBE_ACK:
 		if (i == monc->cur)
@@ -1270,65 +1512,34 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 		break;
 	case MONC_MSG_STATFS_REPLY:
 		if (i == monc->cur)
-			req = __monc_handle_statfs_reply(monc, msg);
+			req = __monc_handle_statfs_reply(monc, i, msg);
 		break;
 	case MONC_MSG_MON_GET_VERSION_REPLY:
 		if (i == monc->cur)
-			req = __monc_handle_version_reply(monc, msg);
+			req = __monc_handle_version_reply(monc, i, msg);
 		break;
 	case MONC_MSG_OSD_MAP:
-		if (i != monc->cur)
-			break;
-		call_osd = __monc_map_fsid_ok(monc, msg);
-		if (!call_osd)
-			pr_warn_ratelimited("osdmap of another cluster dropped\n");
+		if (i == monc->cur && __monc_map_fsid_ok(monc, i, msg)) {
+			__monc_queue_map(monc, msg);
+			msg = NULL;
+		}
 		break;
 	case MONC_MSG_MDS_MAP:
-		if (i != monc->cur || !monc->handlers.mdsmap)
-			break;
-		call_mds = __monc_map_fsid_ok(monc, msg);
-		if (!call_mds)
-			pr_warn_ratelimited("mdsmap of another cluster dropped\n");
+		if (i == monc->cur && monc->handlers.mdsmap &&
+		    __monc_map_fsid_ok(monc, i, msg)) {
+			__monc_queue_map(monc, msg);
+			msg = NULL;
+		}
 		break;
 	default:
 		pr_warn_ratelimited("mon %pISpc: unknown message type %d dropped\n",
 				    &monc->slot[i].addr.ss, type);
 		break;
 	}
-	mutex_unlock(&monc->mutex);
-
-	if (req)
-		monc_req_finish(req, 0);
-
-	if (new_monmap || call_osd || call_mds) {
-		mutex_lock(&monc->handler_mutex);
-		if (new_monmap && monc->handlers.monmap_changed)
-			monc->handlers.monmap_changed(monc, monc->priv,
-						      monmap_epoch);
-		if (call_osd)
-			monc->handlers.osdmap(monc, monc->priv, msg->front,
-					      msg->front_len);
-		if (call_mds)
-			monc->handlers.mdsmap(monc, monc->priv, msg->front,
-					      msg->front_len);
-		mutex_unlock(&monc->handler_mutex);
-	}
-	if (call_osd) {
-		mutex_lock(&monc->mutex);
-		if (!monc->got_osdmap) {
-			monc->got_osdmap = true;
-			__monc_check_mounted(monc);
-		}
-		named = monc->mounted && !monc->debugfs_named && !monc->stopped;
-		mutex_unlock(&monc->mutex);
-	}
-	if (named)
-		monc_rename_debugfs(monc);
-	monc_msg_put(msg);
-	return;
-
 out:
 	mutex_unlock(&monc->mutex);
+	if (req)
+		monc_req_finish(req, 0);
 	monc_msg_put(msg);
 }
 
@@ -1344,7 +1555,15 @@ static void monc_fault(void *priv, struct monc_conn *con, int err)
 	mutex_unlock(&monc->mutex);
 }
 
-/* Runs under the connection lock: pools only, never the session mutex. */
+/*
+ * Runs under the connection lock: pools only, never the session mutex.
+ *
+ * A message the session needs but cannot get memory for faults the
+ * connection (*@skip stays 0) instead of being skipped: a skipped message
+ * is acked, and neither a map (a onetime or stateful subscription is not
+ * sent again) nor a reply (its request would wait for ever) would come
+ * again on that session. The new session resubscribes and resends.
+ */
 static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
 				       const struct monc_msg_header *hdr,
 				       int *skip)
@@ -1378,31 +1597,25 @@ static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
 	case MONC_MSG_MON_MAP:
 	case MONC_MSG_OSD_MAP:
 	case MONC_MSG_MDS_MAP:
-		if (front_len > MONC_MAP_FRONT_MAX) {
-			pr_warn_ratelimited("map type %d of %u bytes skipped\n",
-					    type, front_len);
-			*skip = 1;
-			return NULL;
-		}
-		m = monc_msg_new(type, front_len, GFP_NOFS);
-		if (!m)
-			*skip = 1;	/* the renewal asks again */
-		return m;
+		/* the messenger bounds the front (MONC_MAX_FRONT_LEN) */
+		return monc_msg_new(type, front_len, GFP_NOFS);
 	default:
 		pr_warn_ratelimited("unknown message type %d (%u bytes) skipped\n",
 				    type, front_len);
 		*skip = 1;
 		return NULL;
 	}
-	if (front_len > pool->front_max) {
+	if (front_len > MONC_REPLY_FRONT_MAX) {
 		pr_warn_ratelimited("message type %d too long (%u bytes), skipped\n",
 				    type, front_len);
 		*skip = 1;
 		return NULL;
 	}
+	/* past the pool's size: a message of its own for this one */
 	m = monc_msgpool_get(pool, front_len, GFP_NOFS);
 	if (!m)
-		*skip = 1;
+		pr_warn_ratelimited("no memory for message type %d, reconnecting\n",
+				    type);
 	return m;
 }
 
@@ -1472,10 +1685,11 @@ static void __monc_tick(struct monc_client *monc)
 		if (monc_auth_need_renew(monc->auth) &&
 		    __monc_send_auth(monc, monc->cur, false))
 			pr_warn_ratelimited("cannot send auth renewal\n");
-		if (monc->sub_renew_after && __monc_any_want(monc) &&
-		    !(monc->transport->peer_features(s->con) &
-		      MONC_FEATURE_MON_STATEFUL_SUB) &&
-		    time_after_eq(jiffies, monc->sub_renew_after))
+		if (monc->sub_unsent ||
+		    (monc->sub_renew_after && __monc_any_want(monc) &&
+		     !(monc->transport->peer_features(s->con) &
+		       MONC_FEATURE_MON_STATEFUL_SUB) &&
+		     time_after_eq(jiffies, monc->sub_renew_after)))
 			__monc_send_subscribe(monc);
 		__monc_send_pending(monc);
 		break;
@@ -1489,13 +1703,17 @@ static void monc_tick_work(struct work_struct *work)
 	struct monc_client *monc = container_of(to_delayed_work(work),
 						struct monc_client, tick);
 
+	LIST_HEAD(expired);
+
 	atomic_inc(&monc->stat_tick_runs);
 	mutex_lock(&monc->mutex);
 	if (!monc->stopped) {
+		__monc_expire_requests(monc, &expired);
 		__monc_tick(monc);
 		__monc_schedule_tick(monc);
 	}
 	mutex_unlock(&monc->mutex);
+	monc_req_finish_list(&expired, -ETIMEDOUT);
 }
 
 /*
@@ -1686,8 +1904,6 @@ static bool monc_addr_ok(const struct sockaddr_storage *ss)
 	}
 }
 
-#define MONC_MAX_TIMEOUT_MS	(3600U * 1000)
-
 static int monc_check_options(const struct monc_options *in,
 			      const struct monc_handlers *handlers,
 			      struct monc_options *o)
@@ -1737,7 +1953,8 @@ static int monc_check_options(const struct monc_options *in,
 		return -EINVAL;
 	if (o->keepalive_timeout_ms <= o->keepalive_interval_ms)
 		return -EINVAL;
-	if (o->hunt_backoff > 16 || o->hunt_max_mult > 1000 ||
+	if (o->hunt_backoff > MONC_MAX_HUNT_BACKOFF ||
+	    o->hunt_max_mult > MONC_MAX_HUNT_MAX_MULT ||
 	    o->hunt_parallel > MONC_MAX_MONS)
 		return -EINVAL;
 	return 0;
@@ -1752,9 +1969,9 @@ static const u32 monc_pool_types[MONC_POOL_COUNT] = {
 
 static const u32 monc_pool_front[MONC_POOL_COUNT] = {
 	[MONC_POOL_AUTH_REPLY] = MONC_AUTH_REPLY_MAX,
-	[MONC_POOL_SUBSCRIBE_ACK] = 64,
-	[MONC_POOL_STATFS_REPLY] = 64,
-	[MONC_POOL_VERSION_REPLY] = 64,
+	[MONC_POOL_SUBSCRIBE_ACK] = MONC_SMALL_REPLY_FRONT,
+	[MONC_POOL_STATFS_REPLY] = MONC_SMALL_REPLY_FRONT,
+	[MONC_POOL_VERSION_REPLY] = MONC_SMALL_REPLY_FRONT,
 };
 
 static void monc_free(struct monc_client *monc)
@@ -1772,6 +1989,7 @@ static void monc_free(struct monc_client *monc)
 		monc_auth_destroy(monc->auth);
 	kfree(monc->monmap);
 	xa_destroy(&monc->reqs);
+	mutex_destroy(&monc->done_mutex);
 	mutex_destroy(&monc->handler_mutex);
 	mutex_destroy(&monc->mutex);
 	kfree(monc);
@@ -1802,9 +2020,15 @@ monc_create_with_transport(const struct monc_options *opts,
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&monc->mutex);
 	mutex_init(&monc->handler_mutex);
+	mutex_init(&monc->done_mutex);
 	xa_init_flags(&monc->reqs, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&monc->mount_wq);
 	INIT_DELAYED_WORK(&monc->tick, monc_tick_work);
+	INIT_LIST_HEAD(&monc->hq);
+	INIT_WORK(&monc->handler_work, monc_handler_work);
+	init_completion(&monc->stop_cmpl);
+	atomic_set(&monc->blocked, 0);
+	init_waitqueue_head(&monc->blocked_wq);
 	monc->cur = -1;
 	monc->auth_owner = -1;
 	monc->hunt_mult = 1;
@@ -1942,6 +2166,9 @@ EXPORT_SYMBOL_GPL(monc_open_session);
  *
  * The wait is interruptible and bounded by the mount timeout.
  *
+ * Context: process context, may sleep; not from a done() callback or a
+ * handler (that warns and returns -EDEADLK).
+ *
  * Return: 0; the monitor's error (its message is logged) if auth was
  * refused; -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN if stopped.
  */
@@ -1950,6 +2177,9 @@ int monc_wait_mount(struct monc_client *monc)
 	char why[MONC_REASON_LEN];
 	long ret;
 
+	if (monc_in_callback(monc, true))
+		return -EDEADLK;
+	monc_block_enter(monc);
 	ret = wait_event_interruptible_timeout(monc->mount_wq,
 					       READ_ONCE(monc->mounted) ||
 					       READ_ONCE(monc->mount_err) ||
@@ -1972,6 +2202,7 @@ int monc_wait_mount(struct monc_client *monc)
 	if (ret == -ETIMEDOUT)
 		pr_err_ratelimited("no mount within %u ms: %s\n",
 				   monc->opts.mount_timeout_ms, why);
+	monc_block_exit(monc);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(monc_wait_mount);
@@ -2008,20 +2239,32 @@ EXPORT_SYMBOL_GPL(monc_last_error);
  * @monc: the client
  *
  * Safe at any point: while hunting, mid-handshake, with requests pending.
- * Pending requests complete with -ESHUTDOWN. After it returns no work of
- * this client is queued or running and no handler is called any more. Must
- * not be called from a handler.
+ * Pending requests complete with -ESHUTDOWN (their done() callbacks run
+ * here, in the caller's context). After it returns no work of this client
+ * is queued or running, no handler or done() is called any more, and every
+ * caller that was blocked in monc_wait_mount(), monc_statfs() or
+ * monc_get_version() has returned. Several callers may stop at once: each
+ * returns only once the first is done.
+ *
+ * Context: process context, may sleep. Not from a handler or a done()
+ * callback: that warns and returns without stopping.
  */
 void monc_stop(struct monc_client *monc)
 {
-	struct monc_request *req, *tmp;
+	struct monc_msg *msg, *tmp_msg;
+	struct monc_request *req;
 	unsigned long idx;
 	LIST_HEAD(reqs);
+	LIST_HEAD(maps);
 	struct dentry *dir;
 
+	if (monc_in_callback(monc, true))
+		return;
 	mutex_lock(&monc->mutex);
 	if (monc->stopped) {
+		monc->stop_waiters++;
 		mutex_unlock(&monc->mutex);
+		wait_for_completion(&monc->stop_cmpl);
 		return;
 	}
 	monc->stopped = true;
@@ -2036,15 +2279,24 @@ void monc_stop(struct monc_client *monc)
 	monc->debugfs_dir = NULL;
 	mutex_unlock(&monc->mutex);
 
+	/* first, so that a handler waiting for a request returns */
+	monc_req_finish_list(&reqs, -ESHUTDOWN);
 	/* nothing requeues now: stopped is set and checked under the mutex */
 	cancel_delayed_work_sync(&monc->tick);
 	monc->transport->flush();
+	cancel_work_sync(&monc->handler_work);
 	monc_debugfs_remove(dir);
 
-	list_for_each_entry_safe(req, tmp, &reqs, list) {
-		list_del_init(&req->list);
-		monc_req_finish(req, -ESHUTDOWN);
+	mutex_lock(&monc->mutex);
+	list_splice_init(&monc->hq, &maps);
+	mutex_unlock(&monc->mutex);
+	list_for_each_entry_safe(msg, tmp_msg, &maps, list) {
+		list_del_init(&msg->list);
+		monc_msg_put(msg);
 	}
+	/* the woken waiters touch the client once more on their way out */
+	wait_event(monc->blocked_wq, !atomic_read(&monc->blocked));
+	complete_all(&monc->stop_cmpl);
 }
 EXPORT_SYMBOL_GPL(monc_stop);
 
@@ -2052,11 +2304,15 @@ EXPORT_SYMBOL_GPL(monc_stop);
  * monc_destroy - free a client
  * @monc: the client, or NULL
  *
- * Stops it first if that was not done.
+ * Stops it first if that was not done. No other call on @monc may be in
+ * progress or start (a concurrent monc_stop() included).
+ *
+ * Context: process context, may sleep. Not from a handler or a done()
+ * callback: that warns and leaves the client alone.
  */
 void monc_destroy(struct monc_client *monc)
 {
-	if (!monc)
+	if (!monc || monc_in_callback(monc, true))
 		return;
 	monc_stop(monc);
 	monc_free(monc);
@@ -2092,7 +2348,8 @@ int monc_want_map(struct monc_client *monc, enum monc_map map, u32 epoch,
 		goto out;
 	}
 	sub = &monc->subs[map];
-	if (sub->want && sub->start == epoch && sub->flags == flags)
+	if (sub->want && sub->start == epoch && sub->flags == flags &&
+	    !monc->sub_unsent)
 		goto out;
 	sub->want = true;
 	sub->start = epoch;
@@ -2151,7 +2408,8 @@ int monc_request_next_osdmap(struct monc_client *monc)
 	}
 	sub = &monc->subs[MONC_MAP_OSDMAP];
 	if (sub->want && (!(sub->flags & MONC_SUB_ONETIME) ||
-			  sub->start == (u64)sub->have + 1))
+			  sub->start == (u64)sub->have + 1) &&
+	    !monc->sub_unsent)
 		goto out;	/* continuous, or already asked */
 	sub->want = true;
 	sub->start = (u64)sub->have + 1;
@@ -2248,7 +2506,12 @@ static int monc_check_pool(s64 pool)
  * Sleeps, interruptibly, at most the mount timeout. The request is queued
  * until the session knows the cluster fsid and resent on every new session.
  *
- * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL or -ENOMEM.
+ * Context: process context, may sleep; from a handler too. Not from a
+ * done() callback (it runs in the work that would complete the request):
+ * that warns and returns -EDEADLK; use monc_statfs_async() there.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
+ * -ENOMEM.
  */
 int monc_statfs(struct monc_client *monc, s64 data_pool,
 		struct monc_statfs *buf)
@@ -2258,16 +2521,20 @@ int monc_statfs(struct monc_client *monc, s64 data_pool,
 
 	if (monc_check_pool(data_pool) || !buf)
 		return -EINVAL;
+	if (monc_in_callback(monc, false))
+		return -EDEADLK;
 	req = monc_req_alloc(MONC_REQ_STATFS);
 	if (!req)
 		return -ENOMEM;
 	req->pool = data_pool;
+	monc_block_enter(monc);
 	ret = monc_req_start(monc, req);
 	if (!ret) {
 		ret = monc_req_wait(monc, req);
 		if (!ret)
 			*buf = req->st;
 	}
+	monc_block_exit(monc);
 	monc_req_put(req);
 	return ret;
 }
@@ -2278,9 +2545,20 @@ EXPORT_SYMBOL_GPL(monc_statfs);
  * @monc: the client
  * @data_pool: a pool id, or %MONC_NO_POOL
  * @buf: filled in before @done is called with 0
- * @done: called once, in process context, with 0 or a negative errno
- *	(-ESHUTDOWN when the client is stopped first)
+ * @done: called once with 0 or a negative errno: -ETIMEDOUT when no
+ *	monitor answered within the mount timeout, -ESHUTDOWN when the
+ *	client is stopped first
  * @arg: passed to @done
+ *
+ * @done runs in process context without monc's locks held, one done() of
+ * this client at a time: from monc's workqueue (the connection that got
+ * the reply, or the tick), or from monc_stop() in its caller's context.
+ * It may call monc_statfs_async() and the other non-blocking calls. It
+ * must not call monc_stop(), monc_destroy(), monc_wait_mount() or a
+ * synchronous request, which would wait for the work running it: those
+ * warn and fail (-EDEADLK) or return without effect.
+ *
+ * Context: process context; does not sleep on the network.
  *
  * Return: 0 if @done will be called, else a negative errno.
  */
@@ -2331,7 +2609,11 @@ static struct monc_request *monc_version_req(const char *what)
  *
  * Sleeps, interruptibly, at most the mount timeout.
  *
- * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL or -ENOMEM.
+ * Context: process context, may sleep; from a handler too. Not from a
+ * done() callback: that warns and returns -EDEADLK.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
+ * -ENOMEM.
  */
 int monc_get_version(struct monc_client *monc, const char *what,
 		     u64 *newest, u64 *oldest)
@@ -2341,9 +2623,12 @@ int monc_get_version(struct monc_client *monc, const char *what,
 
 	if (!newest)
 		return -EINVAL;
+	if (monc_in_callback(monc, false))
+		return -EDEADLK;
 	req = monc_version_req(what);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
+	monc_block_enter(monc);
 	ret = monc_req_start(monc, req);
 	if (!ret) {
 		ret = monc_req_wait(monc, req);
@@ -2353,6 +2638,7 @@ int monc_get_version(struct monc_client *monc, const char *what,
 				*oldest = req->oldest;
 		}
 	}
+	monc_block_exit(monc);
 	monc_req_put(req);
 	return ret;
 }
@@ -2364,8 +2650,14 @@ EXPORT_SYMBOL_GPL(monc_get_version);
  * @what: the map name
  * @newest: filled in before @done is called with 0
  * @oldest: likewise (may be NULL)
- * @done: called once, in process context, with 0 or a negative errno
+ * @done: called once with 0 or a negative errno (-ETIMEDOUT,
+ *	-ESHUTDOWN); in the context monc_statfs_async() describes
  * @arg: passed to @done
+ *
+ * A monitor that does not know @what never answers: the request then
+ * completes with -ETIMEDOUT after the mount timeout.
+ *
+ * Context: process context; does not sleep on the network.
  *
  * Return: 0 if @done will be called, else a negative errno.
  */
@@ -2474,6 +2766,9 @@ void monc_test_info(struct monc_client *monc, struct monc_test_info *ti)
 	ti->sub_renew_sent = monc->sub_renew_sent;
 	ti->tick_pending = delayed_work_pending(&monc->tick);
 	ti->tick_runs = atomic_read(&monc->stat_tick_runs);
+	ti->sub_unsent = monc->sub_unsent;
+	ti->stop_waiters = monc->stop_waiters;
+	ti->blocked = atomic_read(&monc->blocked);
 	mutex_unlock(&monc->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_test_info);
@@ -2501,6 +2796,26 @@ void monc_test_tick(struct monc_client *monc, unsigned long advance)
 	mutex_unlock(&monc->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_test_tick);
+
+/**
+ * monc_test_expire - age the pending requests, then expire them as the tick
+ * @monc: the client
+ * @advance: pretend the requests are this many jiffies older
+ */
+void monc_test_expire(struct monc_client *monc, unsigned long advance)
+{
+	struct monc_request *req;
+	unsigned long idx;
+	LIST_HEAD(expired);
+
+	mutex_lock(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req)
+		req->started -= advance;
+	__monc_expire_requests(monc, &expired);
+	mutex_unlock(&monc->mutex);
+	monc_req_finish_list(&expired, -ETIMEDOUT);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_test_expire);
 #endif
 
 /* ------------------------------------------------------------------ */

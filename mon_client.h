@@ -56,6 +56,14 @@
 #define MONC_DEFAULT_HUNT_MAX_MULT		10
 #define MONC_DEFAULT_HUNT_PARALLEL		3
 
+/* The largest values monc_create() accepts. */
+#define MONC_MAX_TIMEOUT_MS			3600000	/* any *_ms option */
+#define MONC_MAX_HUNT_BACKOFF			16
+#define MONC_MAX_HUNT_MAX_MULT			1000
+
+/* The port of a monitor address given without one. */
+#define MONC_DEFAULT_PORT			6789
+
 /**
  * struct monc_options - how to reach and talk to the monitors
  * @mon_addr: monitor addresses (struct sockaddr_in or sockaddr_in6, port
@@ -108,9 +116,11 @@ struct monc_client;
  * @monmap_changed: a new monmap of @epoch was installed (optional)
  *
  * Handlers run in process context from monc's workqueue, one at a time per
- * client, without monc's locks held: they may call monc_got_map(),
- * monc_want_map() and monc_request_next_osdmap(), but must not call
- * monc_stop() or wait for a synchronous request.
+ * client, without monc's locks held and outside the connection's work (a
+ * slow handler does not stall the session): they may call monc_got_map(),
+ * monc_want_map(), monc_request_next_osdmap(), the async requests and
+ * even the synchronous ones, but must not call monc_stop() or
+ * monc_destroy() (that warns and returns without effect).
  */
 struct monc_handlers {
 	void (*osdmap)(struct monc_client *monc, void *priv,
@@ -174,5 +184,9 @@ int monc_get_version_async(struct monc_client *monc, const char *what,
 u64 monc_global_id(struct monc_client *monc);
 int monc_fsid(struct monc_client *monc, uuid_t *fsid);
 int monc_last_error(struct monc_client *monc, char *buf, size_t len);
+
+int monc_parse_mon_addrs(const char *str, size_t len, char delim,
+			 struct monc_options *opts, const char **bad,
+			 size_t *bad_len);
 
 #endif /* _MONC_MON_CLIENT_H */

@@ -44,10 +44,16 @@
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/jhash.h>
+#include <linux/kstrtox.h>
 #include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 
 #include "internal.h"
 #include "fault.h"
@@ -82,15 +88,22 @@ static struct monc_monmap *monmap_alloc(u32 n, gfp_t gfp)
 	return map;
 }
 
+/* A long name is kept as its first bytes, '~' and a hash of the whole. */
+#define MONC_NAME_HASH_LEN	9	/* "~%08x" */
+
 /*
- * A monitor name: 1 to MONC_MON_NAME_MAX bytes, no NUL inside (names are
- * compared as C strings, and a NUL would make two different wire names
- * equal). Ceph does not constrain names this way, but every monitor name
- * in practice is a short host name.
+ * A monitor name: at least one byte, no NUL inside (names are compared as
+ * C strings, and a NUL would make two different wire names equal). Ceph
+ * does not bound its length; a name longer than MONC_MON_NAME_MAX is
+ * stored shortened to exactly that many bytes, its first ones then '~' and
+ * the jhash of the whole name, so that the same wire name always gives the
+ * same short one (the mon_info_t key, its inner name and the ranks are
+ * matched by name) and two long names that share a prefix stay apart.
  */
 static int dec_name(const void **p, const void *end, char *name,
 		    const char **why)
 {
+	const size_t keep = MONC_MON_NAME_MAX - MONC_NAME_HASH_LEN;
 	const char *s;
 	u32 len;
 
@@ -98,9 +111,15 @@ static int dec_name(const void **p, const void *end, char *name,
 		*why = "truncated name";
 		return -EINVAL;
 	}
-	if (len == 0 || len > MONC_MON_NAME_MAX || memchr(s, 0, len)) {
+	if (len == 0 || memchr(s, 0, len)) {
 		*why = "bad name";
 		return -EINVAL;
+	}
+	if (len > MONC_MON_NAME_MAX) {
+		memcpy(name, s, keep);
+		snprintf(name + keep, MONC_NAME_HASH_LEN + 1, "~%08x",
+			 jhash(s, len, 0));
+		return 0;
 	}
 	memcpy(name, s, len);
 	name[len] = 0;
@@ -639,3 +658,130 @@ int monc_monmap_pick(const struct monc_monmap *map, u64 exclude)
 	return -ENOENT;	/* not reached */
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_monmap_pick);
+
+/* One address: ip, ip:port, [ip6], [ip6]:port or a bare ip6. */
+static int parse_one_addr(const char *s, size_t len,
+			  struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	const char *end = s + len, *port = NULL, *host, *p;
+	unsigned int portnum = MONC_DEFAULT_PORT;
+	char pbuf[6];
+	size_t hlen;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!len)
+		return -EINVAL;
+	if (*s == '[') {
+		p = memchr(s, ']', len);
+		if (!p)
+			return -EINVAL;
+		host = s + 1;
+		hlen = p - host;
+		if (p + 1 < end) {
+			if (p[1] != ':')
+				return -EINVAL;
+			port = p + 2;
+		}
+		if (!in6_pton(host, hlen, sin6->sin6_addr.s6_addr, -1, &p) ||
+		    p != host + hlen)
+			return -EINVAL;
+		sin6->sin6_family = AF_INET6;
+	} else if (in4_pton(s, len, (u8 *)&sin->sin_addr.s_addr, ':', &p) &&
+		   (p == end || *p == ':')) {
+		sin->sin_family = AF_INET;
+		if (p < end)
+			port = p + 1;
+	} else if (in6_pton(s, len, sin6->sin6_addr.s6_addr, -1, &p) &&
+		   p == end) {
+		sin6->sin6_family = AF_INET6;
+	} else {
+		return -EINVAL;
+	}
+	if (port) {
+		if (end - port < 1 || end - port >= sizeof(pbuf))
+			return -EINVAL;
+		memcpy(pbuf, port, end - port);
+		pbuf[end - port] = '\0';
+		if (kstrtouint(pbuf, 10, &portnum) || !portnum ||
+		    portnum > 65535)
+			return -EINVAL;
+	}
+	if (ss->ss_family == AF_INET)
+		sin->sin_port = htons(portnum);
+	else
+		sin6->sin6_port = htons(portnum);
+	return 0;
+}
+
+/**
+ * monc_parse_mon_addrs() - parse a list of monitor addresses for the options
+ * @str: the list: addresses separated by @delim, each an IPv4 address, an
+ *	IPv6 address in brackets, either followed by ":port", or a bare IPv6
+ *	address; a missing port is %MONC_DEFAULT_PORT (6789). The syntax of
+ *	fs/ceph's mon_addr= option (with @delim '/')
+ * @len: the length of @str, which need not be NUL-terminated (it stops at
+ *	a NUL)
+ * @delim: the separator, '/' or ','; not a character of an address
+ * @opts: its @mon_addr and @num_mon are filled in (nothing else); on
+ *	error they are left in an unspecified state
+ * @bad: if not NULL, set on error to the entry that is wrong (in @str)
+ * @bad_len: if not NULL, set on error to that entry's length
+ *
+ * For client modules: a filesystem passes its mount option's value, then
+ * fills the rest of @opts and calls monc_create(). An empty list, an empty
+ * entry (two delimiters in a row, a trailing one), a bad address or a port
+ * out of 1..65535 is refused.
+ *
+ * Context: any context; does not sleep or allocate.
+ *
+ * Return: 0, -EINVAL for a malformed list, or -E2BIG for more than
+ * %MONC_MAX_MONS addresses.
+ */
+int monc_parse_mon_addrs(const char *str, size_t len, char delim,
+			 struct monc_options *opts, const char **bad,
+			 size_t *bad_len)
+{
+	const char *p = str, *end, *next;
+	unsigned int n = 0;
+	size_t elen = 0;
+	int ret;
+
+	end = str + strnlen(str, len);
+	opts->num_mon = 0;
+	if (p == end) {
+		ret = -EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		next = memchr(p, delim, end - p);
+		elen = (next ? next : end) - p;
+		if (n == MONC_MAX_MONS) {
+			ret = -E2BIG;
+			goto fail;
+		}
+		ret = parse_one_addr(p, elen, &opts->mon_addr[n]);
+		if (ret)
+			goto fail;
+		n++;
+		if (!next)
+			break;
+		p = next + 1;
+		if (p == end) {		/* a trailing delimiter */
+			elen = 0;
+			ret = -EINVAL;
+			goto fail;
+		}
+	}
+	opts->num_mon = n;
+	return 0;
+
+fail:
+	if (bad)
+		*bad = p;
+	if (bad_len)
+		*bad_len = elen;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_parse_mon_addrs);

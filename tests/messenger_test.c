@@ -23,6 +23,7 @@
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -329,6 +330,7 @@ struct fx {
 	struct owner o;
 	struct monc_msgr_test_pipe tp;
 	struct monc_conn *con;
+	bool keep_seq;		/* fx_feed leaves in_seq alone */
 	u8 in[4096];
 	u8 out[4096];
 };
@@ -370,8 +372,21 @@ static struct fx *fx_new(struct kunit *test, u64 features)
 	return fx;
 }
 
+/*
+ * The first frame fed continues the captured stream: the connection's
+ * incoming seq starts just before that frame's.
+ */
 static void fx_feed(struct fx *fx, const void *buf, size_t len)
 {
+	const u8 *b = buf;
+
+	if (!fx->tp.in_len && len > OFF_SEQ + 8 && b[0] == TAG_MSG &&
+	    !fx->keep_seq) {
+		u64 seq = get_unaligned_le64(b + OFF_SEQ);
+
+		if (seq)
+			monc_msgr_test_set_in_seq(fx->con, seq - 1);
+	}
 	memcpy(fx->in + fx->tp.in_len, buf, len);
 	fx->tp.in_len += len;
 }
@@ -694,6 +709,8 @@ static void msgr_truncated_each_byte(struct kunit *test)
 	for (n = 0; n < len; n++) {
 		struct fx *fx = fx_new(test, features_for(&cap_statfs_21));
 
+		monc_msgr_test_set_in_seq(fx->con, 5);	/* seq 6 is next */
+		fx->keep_seq = true;
 		fx_feed(fx, frame, n);
 		fx->tp.eof = true;
 		monc_msgr_test_run(fx->con);
@@ -704,6 +721,8 @@ static void msgr_truncated_each_byte(struct kunit *test)
 		fx_free(fx);
 
 		fx = fx_new(test, features_for(&cap_statfs_21));
+		monc_msgr_test_set_in_seq(fx->con, 5);
+		fx->keep_seq = true;
 		fx_feed(fx, frame, n);
 		monc_msgr_test_run(fx->con);
 		KUNIT_EXPECT_EQ_MSG(test, fx->o.nr_fault + fx->o.nr_dispatch,
@@ -729,19 +748,21 @@ static void msgr_skip_and_duplicates(struct kunit *test)
 
 	fx->o.alloc_mode = ALLOC_SKIP_MONMAP;
 	len = build_frame(frame, sizeof(frame), &cap_monmap);	/* seq 2 */
-	slen = build_frame(statfs, sizeof(statfs), &cap_statfs_21); /* seq 6 */
+	slen = build_frame(statfs, sizeof(statfs), &cap_statfs_21);
+	put_unaligned_le64(3, statfs + OFF_SEQ);		/* seq 3 */
+	frame_fix_hdr_crc(statfs);
 	fx_feed(fx, frame, len);
 	fx_feed(fx, statfs, slen);
 	fx_feed(fx, frame, len);	/* seq 2 again: a duplicate */
-	fx_feed(fx, statfs, slen);	/* seq 6 again */
+	fx_feed(fx, statfs, slen);	/* seq 3 again */
 	fx->tp.chunk = 3;
 	monc_msgr_test_run(fx->con);
 	KUNIT_EXPECT_EQ(test, fx->o.nr_fault, 0);
 	KUNIT_EXPECT_EQ(test, fx->o.nr_dispatch, 1);
 	monc_msgr_test_info(fx->con, &info);
-	KUNIT_EXPECT_EQ(test, info.in_seq, 6);
+	KUNIT_EXPECT_EQ(test, info.in_seq, 3);
 	ack[0] = TAG_ACK;
-	put_unaligned_le64(6, ack + 1);
+	put_unaligned_le64(3, ack + 1);
 	KUNIT_ASSERT_EQ(test, fx->tp.out_len, sizeof(ack));
 	EXPECT_MEMEQ(test, fx->out, ack, sizeof(ack));
 	fx_free(fx);
@@ -754,7 +775,61 @@ static void msgr_skip_and_duplicates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->o.nr_fault, 0);
 	KUNIT_EXPECT_EQ(test, fx->o.nr_dispatch, 0);
 	monc_msgr_test_info(fx->con, &info);
-	KUNIT_EXPECT_EQ(test, info.in_seq, 6);
+	KUNIT_EXPECT_EQ(test, info.in_seq, 3);
+	fx_free(fx);
+}
+
+/*
+ * Issue #16 item 6: a gap in the incoming seq is a lost message: the
+ * connection faults with -EBADE (as libceph) and dispatches nothing. A
+ * hostile seq of U64_MAX, which would make every later message a
+ * "duplicate", is such a gap.
+ */
+static void msgr_seq_gap_faults(struct kunit *test)
+{
+	static const u64 seqs[] = { 3, 7, U64_MAX };
+	struct monc_msgr_test_info info;
+	u8 frame[256];
+	struct fx *fx;
+	size_t len;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(seqs); i++) {
+		fx = fx_new(test, features_for(&cap_statfs_21));
+		fx->keep_seq = true;
+		monc_msgr_test_set_in_seq(fx->con, 1);
+		len = build_frame(frame, sizeof(frame), &cap_statfs_21);
+		put_unaligned_le64(seqs[i], frame + OFF_SEQ);
+		frame_fix_hdr_crc(frame);
+		fx_feed(fx, frame, len);
+		/* the next in order, behind it: never delivered */
+		put_unaligned_le64(2, frame + OFF_SEQ);
+		frame_fix_hdr_crc(frame);
+		fx_feed(fx, frame, len);
+		monc_msgr_test_run(fx->con);
+		KUNIT_EXPECT_EQ_MSG(test, fx->o.nr_fault, 1, "seq %llu",
+				    seqs[i]);
+		KUNIT_EXPECT_EQ_MSG(test, fx->o.fault_err, -EBADE, "seq %llu",
+				    seqs[i]);
+		KUNIT_EXPECT_EQ_MSG(test, fx->o.nr_dispatch, 0, "seq %llu",
+				    seqs[i]);
+		monc_msgr_test_info(fx->con, &info);
+		KUNIT_EXPECT_EQ(test, info.in_seq, 1);
+		fx_free(fx);
+	}
+
+	/* in order, the same frames go through */
+	fx = fx_new(test, features_for(&cap_statfs_21));
+	fx->keep_seq = true;
+	monc_msgr_test_set_in_seq(fx->con, 1);
+	for (i = 2; i <= 3; i++) {
+		put_unaligned_le64(i, frame + OFF_SEQ);
+		frame_fix_hdr_crc(frame);
+		fx_feed(fx, frame, len);
+	}
+	monc_msgr_test_run(fx->con);
+	KUNIT_EXPECT_EQ(test, fx->o.nr_fault, 0);
+	KUNIT_EXPECT_EQ(test, fx->o.nr_dispatch, 2);
 	fx_free(fx);
 }
 
@@ -1144,6 +1219,20 @@ static void msgr_msgpool(struct kunit *test)
 	monc_msg_put(a);
 	monc_msgpool_destroy(&pool);
 
+	/*
+	 * Issue #16 item 12: a vmalloc'ed front (kvmalloc's fallback for the
+	 * 8 KiB auth fronts) is freed after the pool's spinlock is dropped;
+	 * monc_msg_free() asserts that to lockdep.
+	 */
+	KUNIT_ASSERT_EQ(test, monc_msgpool_init(&pool, MONC_MSG_AUTH_REPLY,
+						8192, 2), 0);
+	a = list_first_entry(&pool.free, struct monc_msg, list);
+	kvfree(a->front);
+	a->front = vzalloc(8192);
+	KUNIT_ASSERT_NOT_NULL(test, a->front);
+	monc_msgpool_destroy(&pool);
+	KUNIT_EXPECT_EQ(test, pool.nr_free, 0);
+
 	/* big fronts come from kvmalloc; absurd ones are refused */
 	big = monc_msg_new(MONC_MSG_OSD_MAP, 4 << 20, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, big);
@@ -1305,6 +1394,7 @@ static void msgr_loopback(struct kunit *test)
 	con = monc_tcp_transport.open(&s.addr, &owner_ops, o);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(con));
 	srv_handshake(test, &s);
+	monc_msgr_test_set_in_seq(con, 5);	/* the capture's stream */
 	KUNIT_EXPECT_TRUE(test, poll_for(is_open, con, 0));
 	monc_msgr_test_info(con, &info);
 	KUNIT_EXPECT_GT(test, info.handshake_ns, 0);
@@ -1409,6 +1499,7 @@ static void msgr_loopback_ipv6(struct kunit *test)
 	con = monc_tcp_transport.open(&s.addr, &owner_ops, o);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(con));
 	srv_handshake(test, &s);
+	monc_msgr_test_set_in_seq(con, 5);	/* the capture's stream */
 	KUNIT_EXPECT_TRUE(test, poll_for(is_open, con, 0));
 
 	msg = monc_msg_new(MONC_MSG_AUTH, 64, GFP_KERNEL);
@@ -1444,6 +1535,7 @@ static void msgr_loopback_bad_crc(struct kunit *test)
 	con = monc_tcp_transport.open(&s.addr, &owner_ops, o);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(con));
 	srv_handshake(test, &s);
+	monc_msgr_test_set_in_seq(con, 5);	/* the capture's stream */
 	len = build_frame(want, sizeof(want), &cap_statfs_21);
 	want[OFF_FRONT] ^= 1;
 	KUNIT_ASSERT_EQ(test, srv_write(&s, want, len), 0);
@@ -1512,6 +1604,8 @@ static void msgr_loopback_close_in_callback(struct kunit *test)
 		o->con = con;
 		mutex_unlock(&o->session_mutex);
 		srv_handshake(test, &s);
+		monc_msgr_test_set_in_seq(con, 5);
+	monc_msgr_test_set_in_seq(con, 5);	/* the capture's stream */
 		/* two frames in one segment: only the first is delivered */
 		len = build_frame(want, sizeof(want), &cap_statfs_21);
 		if (pass == 1)
@@ -1562,6 +1656,7 @@ static struct kunit_case msgr_wire_cases[] = {
 	KUNIT_CASE_PARAM(msgr_bad_frame, bad_gen_params),
 	KUNIT_CASE(msgr_truncated_each_byte),
 	KUNIT_CASE(msgr_skip_and_duplicates),
+	KUNIT_CASE(msgr_seq_gap_faults),
 	KUNIT_CASE(msgr_ack_and_keepalive),
 	KUNIT_CASE(msgr_stall_mid_frame),
 	KUNIT_CASE(msgr_queued_and_partial_writes),

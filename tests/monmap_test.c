@@ -9,6 +9,8 @@
  * reading past the end is also a KASAN report.
  */
 #include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -621,6 +623,57 @@ static void accept_test(struct kunit *test)
 	}
 }
 
+/*
+ * Names longer than MONC_MON_NAME_MAX (Ceph does not bound them) are kept
+ * shortened, and stay distinct when they share a long prefix: the map
+ * decodes, ranks find them, and a monitor is not refused for its name.
+ */
+#define LONG_PREFIX \
+	"mon-with-a-name-longer-than-any-host-name-in-practice-0123456789"
+
+static const struct tmon long_names[] = {
+	{ LONG_PREFIX "-first-of-two-that-share-this-prefix", 1,
+	  { A4(T_LEG, 127, 0, 0, 1, 6789) } },
+	{ LONG_PREFIX "-second-of-two-that-share-this-prefix", 1,
+	  { A4(T_LEG, 127, 0, 0, 1, 6790) } },
+	{ "c", 1, { A4(T_LEG, 127, 0, 0, 1, 6791) } },
+};
+
+static void long_names_test(struct kunit *test)
+{
+	struct tspec s = { .v = 9, .nmon = 3, .mon = long_names, .nranks = 3,
+			   .ranks = { "c", long_names[1].name,
+				      long_names[0].name } };
+	struct monc_monmap *map;
+	size_t len;
+	u8 *blob;
+	int i;
+
+	len = build(test, &s, &blob, NULL);
+	KUNIT_ASSERT_EQ(test, decode(test, blob, len, &map), 0);
+	KUNIT_ASSERT_EQ(test, map->num_mon, 3U);
+	KUNIT_EXPECT_STREQ(test, map->mon[0].name, "c");
+	KUNIT_EXPECT_EQ(test, strlen(map->mon[1].name),
+			(size_t)MONC_MON_NAME_MAX);
+	KUNIT_EXPECT_EQ(test, strlen(map->mon[2].name),
+			(size_t)MONC_MON_NAME_MAX);
+	KUNIT_EXPECT_STRNEQ(test, map->mon[1].name, map->mon[2].name);
+	KUNIT_EXPECT_EQ(test, strncmp(map->mon[1].name, LONG_PREFIX, 40), 0);
+	expect_v4(test, &map->mon[0].addr, 0x7f000001, 6791);
+	expect_v4(test, &map->mon[1].addr, 0x7f000001, 6790);
+	expect_v4(test, &map->mon[2].addr, 0x7f000001, 6789);
+
+	/* the v5 form (no ranks), and the v2 mon_addr map */
+	for (i = 0; i < 2; i++) {
+		struct tspec t = { .v = i ? 2 : 5, .nmon = 3,
+				   .mon = long_names };
+
+		len = build(test, &t, &blob, NULL);
+		KUNIT_ASSERT_EQ(test, decode(test, blob, len, &map), 0);
+		KUNIT_EXPECT_EQ(test, map->num_mon, 3U);
+	}
+}
+
 /* The most monitors there may be, and a map with them. */
 static void max_mons_test(struct kunit *test)
 {
@@ -669,11 +722,6 @@ static const struct tmon dup_names[] = {
 
 static const struct tmon tmon_empty_name[] = {
 	{ "", 1, { A4(T_LEG, 127, 0, 0, 1, 6789) } },
-};
-
-static const struct tmon too_long_name[] = {
-	{ "01234567890123456789012345678901234567890123456789012345678901234",
-	  1, { A4(T_LEG, 127, 0, 0, 1, 6789) } },
 };
 
 static const struct tmon many_addrs[] = {
@@ -756,7 +804,6 @@ static const struct reject_case reject_cases[] = {
 	{ "legacy version 0x0102", { .v = 2, THREE, .legacy_hi = 1 } },
 	{ "empty name (v9)", V9(.nmon = 1, .mon = tmon_empty_name) },
 	{ "empty name (v2)", { .v = 2, .nmon = 1, .mon = tmon_empty_name } },
-	{ "name over MONC_MON_NAME_MAX", V9(.nmon = 1, .mon = too_long_name) },
 	{ "name with a NUL inside", V9(THREE, .nul_name = true) },
 	{ "mon_info_t name differs from its key",
 	  V9(THREE, .info_name = "d") },
@@ -1114,11 +1161,102 @@ static void pick_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, monc_monmap_pick(map, 0), -ENOENT);
 }
 
+/* ---- monc_parse_mon_addrs() ------------------------------------------ */
+
+struct addrs_case {
+	const char *s;
+	char delim;
+	int ret;		/* 0: ok with n addresses */
+	unsigned int n;
+	u16 port0;		/* the first address's port when ok */
+	int bad_off;		/* on error: where the bad entry starts */
+};
+
+static const struct addrs_case addrs_cases[] = {
+	{ "127.0.0.1:6789/127.0.0.1:6790/127.0.0.1:6791", '/', 0, 3, 6789 },
+	{ "10.0.0.1", '/', 0, 1, 6789 },
+	{ "10.0.0.1:3300,10.0.0.2", ',', 0, 2, 3300 },
+	{ "[::1]:6790/[fe80::2]", '/', 0, 2, 6790 },
+	{ "::1", '/', 0, 1, 6789 },
+	{ "", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1/", '/', -EINVAL, 0, 0, 10 },
+	{ "/127.0.0.1", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1//127.0.0.2", '/', -EINVAL, 0, 0, 10 },
+	{ "127.0.0.1/300.0.0.1:6789", '/', -EINVAL, 0, 0, 10 },
+	{ "127.0.0.1:0", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1:65536", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1:67x9", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1:", '/', -EINVAL, 0, 0, 0 },
+	{ "[::1", '/', -EINVAL, 0, 0, 0 },
+	{ "[::1]x6789", '/', -EINVAL, 0, 0, 0 },
+	{ "[127.0.0.1]:6789", '/', -EINVAL, 0, 0, 0 },
+	{ "mon.example.com:6789", '/', -EINVAL, 0, 0, 0 },
+	{ "127.0.0.1/127.0.0.1", ',', -EINVAL, 0, 0, 0 },
+};
+
+static void addrs_desc(const struct addrs_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s' (%c)", c->s, c->delim);
+}
+
+KUNIT_ARRAY_PARAM(addrs, addrs_cases, addrs_desc);
+
+/* Issue #16 item 19: one mon_addr parser for every client module. */
+static void parse_mon_addrs_test(struct kunit *test)
+{
+	const struct addrs_case *c = test->param_value;
+	struct monc_options *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	const char *bad = NULL;
+	size_t bad_len = 0;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	ret = monc_parse_mon_addrs(c->s, strlen(c->s), c->delim, o, &bad,
+				   &bad_len);
+	KUNIT_ASSERT_EQ(test, ret, c->ret);
+	if (ret) {
+		KUNIT_EXPECT_PTR_EQ(test, bad, c->s + c->bad_off);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, o->num_mon, c->n);
+	if (o->mon_addr[0].ss_family == AF_INET)
+		KUNIT_EXPECT_EQ(test, ntohs(((struct sockaddr_in *)
+					     &o->mon_addr[0])->sin_port),
+				c->port0);
+	else
+		KUNIT_EXPECT_EQ(test, ntohs(((struct sockaddr_in6 *)
+					     &o->mon_addr[0])->sin6_port),
+				c->port0);
+}
+
+/* More than MONC_MAX_MONS, and a list that is not NUL-terminated. */
+static void parse_mon_addrs_limits_test(struct kunit *test)
+{
+	struct monc_options *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	char *s = kunit_kzalloc(test, 16 * (MONC_MAX_MONS + 1), GFP_KERNEL);
+	size_t len = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i <= MONC_MAX_MONS; i++)
+		len += sprintf(s + len, "%s10.0.0.%d", i ? "/" : "", i + 1);
+	KUNIT_EXPECT_EQ(test, monc_parse_mon_addrs(s, len, '/', o, NULL, NULL),
+			-E2BIG);
+	/* the first MONC_MAX_MONS of them, by length alone */
+	KUNIT_EXPECT_EQ(test, monc_parse_mon_addrs(s, strrchr(s, '/') - s,
+						   '/', o, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, o->num_mon, (unsigned int)MONC_MAX_MONS);
+}
+
 static struct kunit_case monc_monmap_test_cases[] = {
 	KUNIT_CASE(pacific_v9_test),
 	KUNIT_CASE(pacific_legacy_v1_test),
 	KUNIT_CASE_PARAM(accept_test, accept_gen_params),
 	KUNIT_CASE(max_mons_test),
+	KUNIT_CASE(long_names_test),
+	KUNIT_CASE_PARAM(parse_mon_addrs_test, addrs_gen_params),
+	KUNIT_CASE(parse_mon_addrs_limits_test),
 	KUNIT_CASE(reject_baseline_test),
 	KUNIT_CASE_PARAM(reject_test, reject_gen_params),
 	KUNIT_CASE(mutate_test),

@@ -17,7 +17,6 @@
 
 #include <linux/completion.h>
 #include <linux/in.h>
-#include <linux/inet.h>
 #include <linux/jiffies.h>
 
 #include "compat.h"
@@ -52,36 +51,6 @@ static const struct monc_handlers mb_handlers = {
 	.osdmap = mb_osdmap,
 };
 
-static int mb_parse_addrs(const char *s, struct monc_options *o)
-{
-	const char *p = s, *colon, *comma;
-	struct sockaddr_in *sin;
-	unsigned int port;
-	char buf[8];
-	size_t n;
-
-	while (*p) {
-		if (o->num_mon == MONC_MAX_MONS)
-			return -E2BIG;
-		comma = strchrnul(p, ',');
-		sin = (struct sockaddr_in *)&o->mon_addr[o->num_mon];
-		sin->sin_family = AF_INET;
-		if (!in4_pton(p, comma - p, (u8 *)&sin->sin_addr, ':', &colon))
-			return -EINVAL;
-		n = comma - colon - 1;
-		if (*colon != ':' || !n || n >= sizeof(buf))
-			return -EINVAL;
-		memcpy(buf, colon + 1, n);
-		buf[n] = '\0';
-		if (kstrtouint(buf, 10, &port) || !port || port > 65535)
-			return -EINVAL;
-		sin->sin_port = htons(port);
-		o->num_mon++;
-		p = *comma ? comma + 1 : comma;
-	}
-	return o->num_mon ? 0 : -EINVAL;
-}
-
 static void *mb_create(const struct bench_params *p)
 {
 	struct monc_options *o;
@@ -96,7 +65,8 @@ static void *mb_create(const struct bench_params *p)
 		goto err_free;
 	}
 	init_completion(&c->have_osdmap);
-	err = mb_parse_addrs(p->addrs, o);
+	err = monc_parse_mon_addrs(p->addrs, strlen(p->addrs), ',', o, NULL,
+				   NULL);
 	if (err)
 		goto err_free;
 	o->auth_methods = BIT(MONC_AUTH_NONE);

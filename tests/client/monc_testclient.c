@@ -43,7 +43,6 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
-#include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -217,36 +216,6 @@ static char *tc_copy_from_user(const char __user *ubuf, size_t count)
 	return s;
 }
 
-/* '/'-separated IPv4 ip:port list. */
-static int tc_parse_addrs(char *s, struct monc_options *o)
-{
-	char *tok, *colon;
-	unsigned int port;
-	struct sockaddr_in *sin;
-
-	while ((tok = strsep(&s, "/")) != NULL) {
-		if (!*tok)
-			continue;
-		if (o->num_mon >= MONC_MAX_MONS)
-			return -E2BIG;
-		colon = strrchr(tok, ':');
-		port = 6789;
-		if (colon) {
-			*colon = '\0';
-			if (kstrtouint(colon + 1, 10, &port) || !port ||
-			    port > 65535)
-				return -EINVAL;
-		}
-		sin = (struct sockaddr_in *)&o->mon_addr[o->num_mon];
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		if (!in4_pton(tok, -1, (u8 *)&sin->sin_addr.s_addr, -1, NULL))
-			return -EINVAL;
-		o->num_mon++;
-	}
-	return 0;
-}
-
 /*
  * A keyring's base64 cephx key: le16 type (1 = aes, 2 = aes256k), 8 bytes
  * of creation time, le16 length (16 or 32), the key. Puts the key bytes in
@@ -331,7 +300,9 @@ static int tc_parse_options(char *s, struct monc_options *o, char *name,
 		if (!val)
 			return -EINVAL;
 		if (!strcmp(opt, "mon_addr")) {
-			err = tc_parse_addrs(val, o);
+			/* '/'-separated, as fs/ceph's mon_addr= */
+			err = monc_parse_mon_addrs(val, strlen(val), '/', o,
+						   NULL, NULL);
 			if (err)
 				return err;
 			continue;

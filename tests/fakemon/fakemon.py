@@ -1087,6 +1087,38 @@ def gen_cases(fsid, mons, with_slow=True, flood_n=10000):
     c.accept_version = (77, 1)
     add(c)
 
+    # A malformed reply to a pending request from a monitor that then stays
+    # up (and never answers that request): monc faults the session and
+    # resends at once to another monitor. The bound is shorter than the
+    # harness's mount timeout (30 s), which waiting the request out would
+    # take (issue #16).
+    def bad_reply_continue(typ, mk):
+        def f(conn, ctx):
+            conn.send_msg(typ, mk(conn, ctx),
+                          tid=ctx["tid"] if typ == MSG_STATFS_REPLY else 0)
+            return "continue"
+        return f
+
+    def version_bad(cut=None, handle_delta=0):
+        def mk(conn, ctx):
+            h = struct.unpack_from("<Q", ctx["front"], 0)[0] + handle_delta
+            b = version_reply_front(h, newest=POISON,
+                                    oldest=POISON + 1).bytes()
+            return b[:cut] if cut is not None else b
+        return mk
+
+    for name, typ, stage, mk in (
+            ("statfsreply-short", MSG_STATFS_REPLY, "statfs",
+             lambda conn, ctx: poisoned_statfs(conn.srv.fsid).bytes()[:40]),
+            ("statfsreply-other-fsid", MSG_STATFS_REPLY, "statfs",
+             lambda conn, ctx: statfs_reply_front(
+                 wrong_fsid, kb=POISON, used=POISON, avail=POISON,
+                 objects=POISON).bytes()),
+            ("versionreply-short", MSG_MON_GET_VERSION_REPLY, "version",
+             version_bad(cut=20))):
+        add(Case("bad-reply-%s-continue" % name, "malformed-reply", stage,
+                 bad_reply_continue(typ, mk), bound=20.0))
+
     # 7. CRCs, lengths, tags, framing -- at the auth reply.
     gab = good_auth.bytes()
     frame_faults = [

@@ -136,6 +136,11 @@ if bbmount "$BASE,mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2" "$
 	check "/proc/mounts shows the options" \
 		'$ml == *"mon_addr=$ALL_MONS"*"name=admin"*"mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2"*'
 	check "the root is a read-only mount" '$ml == *" ro,"* || $ml == *" ro "*'
+	# monfs reports the osdmap epoch it got (monc_got_map()): the
+	# subscription moves on instead of asking for the full map again
+	subs=$(cat /sys/kernel/debug/monc/*/session 2>/dev/null | grep '^sub osdmap:')
+	check "monfs tells monc the osdmap epoch it has ($subs)" \
+		'$subs =~ "have "[1-9]'
 	if [ -n "$auth_opt" ]; then
 		check "the secret is hidden" '$ml == *"secret=<hidden>"* && $ml != *"$MONC_ADMIN_KEY"*'
 	else
@@ -191,6 +196,10 @@ bad_opts=(
 	"$good,keepalive_timeout_ms=-1"
 	"$good,hunt_interval_ms=99999999"
 	"$good,hunt_parallel=33"
+	"$good,mount_timeout=3601"
+	"$good,hunt_backoff=17"
+	"$good,hunt_max_mult=1001"
+	"$good,keepalive_interval_ms=5000,keepalive_timeout_ms=4000"
 	"$good,name="
 	"$good,name=client.admin"
 	"$good,name=$long_name"

@@ -50,6 +50,7 @@
 
 #include "compat.h"
 #include "mon_client.h"
+#include "tests/osdmap_epoch.h"
 
 /* "monf"; statfs(2) reports it as f_type. */
 #define MONFS_SUPER_MAGIC	0x6d6f6e66
@@ -60,9 +61,9 @@
 /* fs/ceph's f_fsid.val[1] before it knows a filesystem (CEPH_FS_CLUSTER_ID_NONE). */
 #define MONFS_FS_CLUSTER_ID_NONE	((u32)-1)
 
-#define MONFS_DEFAULT_PORT	6789
-#define MONFS_MAX_MOUNT_TIMEOUT	86400	/* s */
-#define MONFS_MAX_MS		3600000	/* ms: bound of the ms tunables */
+/* monc's bounds, so that monfs refuses what monc_create() would, with why */
+#define MONFS_MAX_MOUNT_TIMEOUT	(MONC_MAX_TIMEOUT_MS / 1000)	/* s */
+#define MONFS_MAX_MS		MONC_MAX_TIMEOUT_MS	/* the ms tunables */
 
 /*
  * A cephx key as a keyring stores it (Ceph's CryptoKey): le16 type, 8-byte
@@ -128,95 +129,26 @@ static const struct fs_parameter_spec monfs_params[] = {
 
 /* --- option parsing --- */
 
-/* One address: ip, ip:port, [ip6], [ip6]:port or a bare ip6. */
-static int monfs_parse_one_addr(struct fs_context *fc, const char *s,
-				size_t len, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	const char *host = s, *port = NULL, *end = s + len, *p;
-	size_t hlen = len;
-	unsigned int portnum = MONFS_DEFAULT_PORT;
-	char pbuf[6];
-
-	memset(ss, 0, sizeof(*ss));
-	if (!len)
-		return invalf(fc, "monfs: empty address in mon_addr");
-
-	if (*s == '[') {
-		p = memchr(s, ']', len);
-		if (!p)
-			return invalf(fc, "monfs: mon_addr: missing ']' in '%.*s'",
-				      (int)len, s);
-		host = s + 1;
-		hlen = p - host;
-		if (p + 1 < end) {
-			if (p[1] != ':')
-				return invalf(fc, "monfs: mon_addr: junk after ']' in '%.*s'",
-					      (int)len, s);
-			port = p + 2;
-		}
-		if (!in6_pton(host, hlen, sin6->sin6_addr.s6_addr, -1, &p) ||
-		    p != host + hlen)
-			return invalf(fc, "monfs: mon_addr: bad IPv6 address '%.*s'",
-				      (int)len, s);
-		sin6->sin6_family = AF_INET6;
-	} else if (in4_pton(s, len, (u8 *)&sin->sin_addr.s_addr, ':', &p) &&
-		   (p == end || *p == ':')) {
-		sin->sin_family = AF_INET;
-		if (p < end)
-			port = p + 1;
-	} else if (in6_pton(s, len, sin6->sin6_addr.s6_addr, -1, &p) &&
-		   p == end) {
-		sin6->sin6_family = AF_INET6;
-	} else {
-		return invalf(fc, "monfs: mon_addr: bad address '%.*s'",
-			      (int)len, s);
-	}
-
-	if (port) {
-		if (end - port < 1 || end - port >= sizeof(pbuf))
-			return invalf(fc, "monfs: mon_addr: bad port in '%.*s'",
-				      (int)len, s);
-		memcpy(pbuf, port, end - port);
-		pbuf[end - port] = '\0';
-		if (kstrtouint(pbuf, 10, &portnum) || !portnum ||
-		    portnum > 65535)
-			return invalf(fc, "monfs: mon_addr: bad port in '%.*s'",
-				      (int)len, s);
-	}
-	if (ss->ss_family == AF_INET)
-		sin->sin_port = htons(portnum);
-	else
-		sin6->sin6_port = htons(portnum);
-	return 0;
-}
-
+/* fs/ceph's mon_addr syntax, parsed by monc for every client module. */
 static int monfs_parse_mon_addr(struct fs_context *fc, struct monfs_opts *o,
 				const char *val)
 {
-	const char *p = val, *slash;
-	unsigned int n = 0;
-	size_t len;
+	const char *bad;
+	size_t bad_len;
 	int err;
 
-	while (*p) {
-		slash = strchrnul(p, '/');
-		len = slash - p;
-		if (n >= MONC_MAX_MONS)
-			return invalf(fc, "monfs: mon_addr: more than %d monitors",
-				      MONC_MAX_MONS);
-		err = monfs_parse_one_addr(fc, p, len, &o->monc.mon_addr[n]);
-		if (err)
-			return err;
-		n++;
-		p = *slash ? slash + 1 : slash;
-		if (*slash && !*p)
-			return invalf(fc, "monfs: mon_addr: trailing '/'");
-	}
-	if (!n)
+	err = monc_parse_mon_addrs(val, strlen(val), '/', &o->monc, &bad,
+				   &bad_len);
+	if (err == -E2BIG)
+		return invalf(fc, "monfs: mon_addr: more than %d monitors",
+			      MONC_MAX_MONS);
+	if (err && !*val)
 		return invalf(fc, "monfs: mon_addr is empty");
-	o->monc.num_mon = n;
+	if (err && !bad_len)
+		return invalf(fc, "monfs: mon_addr: empty address in '%s'", val);
+	if (err)
+		return invalf(fc, "monfs: mon_addr: bad address '%.*s'",
+			      (int)bad_len, bad);
 	return 0;
 }
 
@@ -482,15 +414,15 @@ static int monfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		return monfs_parse_ms(fc, param->key, v,
 				      &o->monc.hunt_interval_ms);
 	case MONFS_OPT_HUNT_BACKOFF:
-		if (v > 100)
-			return invalf(fc, "monfs: hunt_backoff=%u is out of range (0..100)",
-				      v);
+		if (v > MONC_MAX_HUNT_BACKOFF)
+			return invalf(fc, "monfs: hunt_backoff=%u is out of range (0..%u)",
+				      v, MONC_MAX_HUNT_BACKOFF);
 		o->monc.hunt_backoff = v;
 		return 0;
 	case MONFS_OPT_HUNT_MAX_MULT:
-		if (v > 1000)
-			return invalf(fc, "monfs: hunt_max_mult=%u is out of range (0..1000)",
-				      v);
+		if (v > MONC_MAX_HUNT_MAX_MULT)
+			return invalf(fc, "monfs: hunt_max_mult=%u is out of range (0..%u)",
+				      v, MONC_MAX_HUNT_MAX_MULT);
 		o->monc.hunt_max_mult = v;
 		return 0;
 	case MONFS_OPT_HUNT_PARALLEL:
@@ -602,11 +534,20 @@ static const struct super_operations monfs_sops = {
 	.drop_inode = inode_just_drop,
 };
 
+/*
+ * monfs keeps no osdmap, but says which epoch it has, as a filesystem
+ * with OSD clients does once it decoded the map: monc then moves the
+ * subscription on, and a new session asks only for newer maps instead of
+ * the whole map again.
+ */
 static void monfs_osdmap(struct monc_client *monc, void *priv,
 			 const void *front, size_t len)
 {
-	/* monfs needs no osdmap: monc delivers it, monfs does not keep it. */
-	pr_debug("osdmap of %zu bytes ignored\n", len);
+	u32 epoch = monc_test_osdmap_epoch(front, len);
+
+	pr_debug("osdmap e%u (%zu bytes)\n", epoch, len);
+	if (epoch)
+		monc_got_map(monc, MONC_MAP_OSDMAP, epoch);
 }
 
 static const struct monc_handlers monfs_handlers = {
@@ -631,8 +572,12 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 	o->monc.mount_timeout_ms = o->mount_timeout_s * 1000;
 
 	monc = monc_create(&o->monc, &monfs_handlers, fsi);
-	if (IS_ERR(monc))
-		return PTR_ERR(monc);
+	if (IS_ERR(monc)) {
+		err = PTR_ERR(monc);
+		if (err == -EINVAL)
+			return invalf(fc, "monfs: monc refused the options");
+		return err;
+	}
 	fsi->monc = monc;
 
 	err = monc_open_session(monc);
@@ -703,6 +648,10 @@ static int monfs_get_tree(struct fs_context *fc)
 
 	if (!o->monc.num_mon)
 		return invalf(fc, "monfs: mon_addr= is required");
+	if (o->monc.keepalive_timeout_ms &&
+	    o->monc.keepalive_timeout_ms <= (o->monc.keepalive_interval_ms ?:
+					     MONC_DEFAULT_KEEPALIVE_INTERVAL_MS))
+		return invalf(fc, "monfs: keepalive_timeout_ms must exceed keepalive_interval_ms");
 
 	fsi = kzalloc(sizeof(*fsi), GFP_KERNEL);
 	if (!fsi)
