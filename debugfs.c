@@ -75,7 +75,7 @@ struct dentry *monc_debugfs_add(struct monc_client *monc, const char *name)
 
 	if (IS_ERR_OR_NULL(monc_debugfs_root))
 		return NULL;
-	dir = debugfs_create_dir(name, monc_debugfs_root);
+	dir = monc_debugfs_create_dir(name, monc_debugfs_root);
 	if (IS_ERR(dir))
 		return NULL;
 	debugfs_create_file("monmap", 0400, dir, monc, &monc_monmap_fops);

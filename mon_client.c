@@ -2127,11 +2127,14 @@ EXPORT_SYMBOL_GPL(monc_create);
  * @monc: the client
  *
  * Connects to hunt_parallel monitors at once and sends each an auth
- * hello; the first to authenticate becomes the session. Does not wait: see
- * monc_wait_mount().
+ * hello; the first to authenticate becomes the session (with cephx, the
+ * first to answer carries the exchange). Does not wait: see
+ * monc_wait_mount(). When no connection can be started now, the tick
+ * keeps trying until the mount timeout.
  *
- * Return: 0, -ESHUTDOWN after monc_stop(), -EBUSY if already open, or
- * -ENOTCONN if no connection could be started.
+ * Context: process context, may sleep.
+ *
+ * Return: 0, -ESHUTDOWN after monc_stop(), or -EBUSY if already open.
  */
 int monc_open_session(struct monc_client *monc)
 {
@@ -2145,10 +2148,8 @@ int monc_open_session(struct monc_client *monc)
 	} else {
 		monc->open_time = jiffies;
 		__monc_start_hunt(monc, -1);
-		if (!__monc_inflight(monc)) {
+		if (!__monc_inflight(monc))
 			pr_debug("no monitor could be opened yet\n");
-			ret = monc->state == MONC_S_HUNTING ? 0 : -ENOTCONN;
-		}
 	}
 	mutex_unlock(&monc->mutex);
 	return ret;
@@ -2453,8 +2454,9 @@ static int monc_req_start(struct monc_client *monc, struct monc_request *req)
 	}
 	req->monc = monc;
 	kref_get(&req->kref);
-	ret = xa_alloc_cyclic(&monc->reqs, &tid, req, XA_LIMIT(1, U32_MAX),
-			      &monc->next_tid, GFP_NOFS);
+	ret = monc_xa_alloc_cyclic(&monc->reqs, &tid, req,
+				   XA_LIMIT(1, U32_MAX), &monc->next_tid,
+				   GFP_NOFS);
 	if (ret < 0) {
 		kref_put(&req->kref, monc_req_release);
 		goto out;

@@ -7,8 +7,9 @@
  * Writes always succeed (a bad command is reported in the "last" file), so
  * a script needs no fork to catch a write error.
  *
- *   create   w: "ADDR[/ADDR...] KA_INTERVAL_MS KA_TIMEOUT_MS MOUNT_TIMEOUT_MS"
- *               (ADDR = IPv4 ip:port): monc_create, open, wait for the
+ *   create   w: "ADDR[/ADDR...] KA_INTERVAL_MS KA_TIMEOUT_MS MOUNT_TIMEOUT_MS
+ *               [SECRET]" (SECRET: the 16-byte cephx key in hex: cephx)
+ *               (ADDRs as monc_parse_mon_addrs()): monc_create, open, wait for the
  *               mount; r ("last"): the error of each step
  *   statfs   r: one synchronous monc_statfs
  *   version  r: one monc_get_version("osdmap")
@@ -43,7 +44,6 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
-#include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -115,31 +115,6 @@ static const struct monc_handlers rl_handlers = {
 	.osdmap = rl_osdmap,
 };
 
-/* "ip:port[/ip:port...]" into @o. */
-static int rl_parse_addrs(char *s, struct monc_options *o)
-{
-	char *a, *colon;
-	u16 port;
-
-	while ((a = strsep(&s, "/")) != NULL) {
-		struct sockaddr_in *sin;
-
-		if (o->num_mon >= MONC_MAX_MONS)
-			return -EINVAL;
-		colon = strrchr(a, ':');
-		if (!colon || kstrtou16(colon + 1, 10, &port) || !port)
-			return -EINVAL;
-		*colon = '\0';
-		sin = (struct sockaddr_in *)&o->mon_addr[o->num_mon];
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		if (!in4_pton(a, -1, (u8 *)&sin->sin_addr.s_addr, -1, NULL))
-			return -EINVAL;
-		o->num_mon++;
-	}
-	return o->num_mon ? 0 : -EINVAL;
-}
-
 static void rl_create(char *cmd)
 {
 	struct monc_options *o;
@@ -147,6 +122,9 @@ static void rl_create(char *cmd)
 	char *addrs = strsep(&cmd, " ");
 	int open_err = 0, mount_err = 0;
 	u64 t0 = ktime_get_ns();
+	u8 secret[MONC_SECRET_LEN];
+	char hex[2 * MONC_SECRET_LEN + 1];
+	int n;
 
 	if (rl.monc) {
 		snprintf(rl.last, sizeof(rl.last), "create=%d", -EBUSY);
@@ -157,16 +135,28 @@ static void rl_create(char *cmd)
 		snprintf(rl.last, sizeof(rl.last), "create=%d", -ENOMEM);
 		return;
 	}
-	if (!addrs || !cmd || rl_parse_addrs(addrs, o) ||
-	    sscanf(cmd, "%u %u %u", &o->keepalive_interval_ms,
-		   &o->keepalive_timeout_ms, &o->mount_timeout_ms) != 3) {
+	n = -1;
+	if (addrs && cmd)
+		n = sscanf(cmd, "%u %u %u %32s", &o->keepalive_interval_ms,
+			   &o->keepalive_timeout_ms, &o->mount_timeout_ms, hex);
+	if (n == 4 && (strlen(hex) != 2 * MONC_SECRET_LEN ||
+		       hex2bin(secret, hex, MONC_SECRET_LEN)))
+		n = -1;
+	if ((n != 3 && n != 4) ||
+	    monc_parse_mon_addrs(addrs, strlen(addrs), '/', o, NULL, NULL)) {
 		kfree(o);
 		snprintf(rl.last, sizeof(rl.last), "create=%d", -EINVAL);
 		return;
 	}
+	if (n == 4) {
+		o->auth_methods = BIT(MONC_AUTH_CEPHX);
+		o->secret = secret;
+		o->secret_len = MONC_SECRET_LEN;
+	}
 	monc = monc_create(o, &rl_handlers, NULL);
 	rl.ka_interval_ms = o->keepalive_interval_ms;
 	kfree(o);
+	memzero_explicit(secret, sizeof(secret));
 	if (IS_ERR(monc)) {
 		snprintf(rl.last, sizeof(rl.last), "create=%ld ms=%llu",
 			 PTR_ERR(monc), (ktime_get_ns() - t0) / NSEC_PER_MSEC);
