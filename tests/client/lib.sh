@@ -121,6 +121,35 @@ wait_quorum() { # wait until every live monitor is in quorum (python: 1-3 s)
 	/usr/bin/python3 "$MONC_CLUSTER_BIN/wait-ready.py" "$MONC_CLUSTER_DIR" \
 		--timeout "${1:-60}" >/dev/null
 }
+# debugfs_sum KEY: REPLY=the sum of "KEY: N" over every client's session file
+debugfs_sum() {
+	local f k v sum=0
+	for f in /sys/kernel/debug/monc/*/session; do
+		[ -r "$f" ] || continue
+		while IFS=': ' read -r k v; do
+			[ "$k" = "$1" ] && sum=$((sum + ${v%% *}))
+		done <"$f"
+	done
+	REPLY=$sum
+}
+# wait_pending_statfs N [S]: wait up to S seconds (30) until N statfs
+# requests are pending in monc (debugfs requests); REPLY=the last count.
+wait_pending_statfs() {
+	local n=$1 s=${2:-30} i c line f
+	for ((i = 0; i < s * 10; i++)); do
+		c=0
+		for f in /sys/kernel/debug/monc/*/requests; do
+			[ -r "$f" ] || continue
+			while read -r line; do
+				[[ $line == *" statfs"* ]] && c=$((c + 1))
+			done <"$f"
+		done
+		REPLY=$c
+		[ "$c" -ge "$n" ] && return 0
+		nap 0.1
+	done
+	return 1
+}
 # A monitor's address list like the mount option: 127.0.0.1:6789/...
 mon_addr_opt() {
 	local IFS=,

@@ -6,7 +6,7 @@
 # It asks each monitor's admin socket for mon_status directly (the ceph CLI
 # costs 8-11 s per call under UML). A monitor whose pid file is missing or
 # whose process is gone is not waited for. Ready means: every live monitor is
-# leader or peon, and each one's quorum holds all the live monitors.
+# leader or peon, and each one's quorum is exactly the live monitors.
 # With --versions, it then asks each monitor for its version and prints one
 # line per monitor, "mon.a 20.2.4 tentacle (stable)", also written to FILE.
 import json
@@ -99,7 +99,10 @@ def main():
                 states.append("%s:%s" % (mid, st.get("state")))
                 if st.get("state") not in ("leader", "peon"):
                     ok = False
-                elif not set(mons).issubset(set(st.get("quorum", []))):
+                elif set(st.get("quorum", [])) != set(mons):
+                    # Equal, not a superset: right after a kill the
+                    # survivors still list the dead one until the new
+                    # election, and a client would meet that election.
                     ok = False
             last = " ".join(states)
             if ok:

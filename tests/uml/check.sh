@@ -25,7 +25,8 @@
 # UML_MEM (1G), UML_TIMEOUT (s, default 1200), MONC_TEST_TIMEOUT (per script,
 # 600), MONC_CEPHX_PHASE (1), MONC_CEPHX_TTL (ticket TTL of the cephx
 # clusters, 30 s), MONC_CEPHX_AES (1: Tentacle's cephx clusters use an aes
-# key and allow aes too: the mixed cluster), MONC_SKIP_DEPS=1, MONC_SKIP_QEMU=1, MONC_SCRIPTS
+# key and allow aes too: the mixed cluster), MONC_SKIP_DEPS=1, MONC_SKIP_QEMU=1,
+# MONC_SKIP_MATRIX=1 (no deb/matrix/dkms/QEMU job: a quick loop), MONC_SCRIPTS
 # (only the scripts whose names start with one of these words; "none" runs
 # none).
 set -euo pipefail
@@ -166,8 +167,11 @@ products=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.order'
 	--exclude=Module.symvers --exclude='*.dwo' --exclude=__pycache__)
 # The UML copy keeps its objects between runs (excluded files are not
-# deleted), so a warm build recompiles only what changed.
-rsync -a --delete "${products[@]}" "$repo/" "$slot/uml/"
+# deleted), so a warm build recompiles only what changed. What changed is
+# decided by content (--checksum), and a changed file gets a fresh mtime
+# (-a without -t): a tree whose file is older than the slot's object, a
+# branch checked out after another, must still rebuild it.
+rsync -rlpD --checksum --delete "${products[@]}" "$repo/" "$slot/uml/"
 
 # 4. In the background: W=1 + sparse builds for Debian 12's, 13's and
 # unstable's kernels (tests/uml/matrix.sh, demo mode: 12's only), the
@@ -176,6 +180,8 @@ deb_job() {
 	local matrix=(bookworm)
 	# The run on the 7.2 UML kernel (below) leaves these to the main run.
 	[ "${MONC_UML_VERSION:-6.1}" = 6.1 ] || return 0
+	# A developer's quick loop: only the UML lanes.
+	[ "${MONC_SKIP_MATRIX:-0}" = 1 ] && return 0
 	if [ "$mode" = check ]; then
 		matrix=(bookworm trixie sid)
 		"$repo/tests/uml/deps-test.sh"
