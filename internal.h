@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * monc internals shared between mon_client.c, monmap.c, messenger_glue.c,
- * auth_x.c and the KUnit suites. Client modules include mon_client.h only.
+ * monc internals shared between mon_client.c, requests.c, monmap.c,
+ * messenger_glue.c, auth_x.c and the KUnit suites. Client modules include
+ * mon_client.h only.
  *
  * Lock order (outermost first):
  *   monc_client.mutex  ->  connection lock  ->  message pool spinlock
@@ -13,14 +14,21 @@
 #ifndef _MONC_INTERNAL_H
 #define _MONC_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/completion.h>
 #include <linux/compiler.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/utsname.h>
 #include <linux/uuid.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "decode.h"
 #include "mon_client.h"
@@ -236,6 +244,7 @@ int monc_monmap_pick(const struct monc_monmap *map, u64 exclude);
 
 /* The session (mon_client.c) and its debugfs files (debugfs.c). */
 struct dentry;
+struct monc_auth;
 struct seq_file;
 
 void monc_debugfs_init(void);
@@ -246,6 +255,203 @@ void monc_debugfs_remove(struct dentry *dir);
 void monc_show_session(struct monc_client *monc, struct seq_file *s);
 void monc_show_requests(struct monc_client *monc, struct seq_file *s);
 void monc_show_monmap(struct monc_client *monc, struct seq_file *s);
+
+/*
+ * The client, shared by the session (mon_client.c) and the requests
+ * (requests.c). Arrows run one way: mon_client.c calls into requests.c;
+ * requests.c uses only the fields and inline helpers below.
+ */
+
+/* The paxos request header (paxos version, session mon, tid): 18 bytes. */
+#define MONC_PAXOS_HDR_LEN		18
+#define MONC_VERSION_WHAT_MAX	32
+#define MONC_REASON_LEN		256	/* the last failure, in words */
+
+/* Reply pools. */
+enum {
+	MONC_POOL_AUTH_REPLY,
+	MONC_POOL_SUBSCRIBE_ACK,
+	MONC_POOL_STATFS_REPLY,
+	MONC_POOL_VERSION_REPLY,
+	MONC_POOL_COUNT
+};
+
+enum monc_state {
+	MONC_S_IDLE,		/* not opened, or stopped, or mount failed */
+	MONC_S_HUNTING,		/* connecting to candidates, none won yet */
+	MONC_S_OPEN,		/* one authenticated session */
+};
+
+/*
+ * One connection to one monitor: the open session, or a candidate while
+ * hunting. A slot is free when @con is NULL.
+ */
+struct monc_slot {
+	struct monc_conn *con;
+	struct monc_entity_addr addr;
+	unsigned long opened;		/* jiffies */
+};
+
+struct monc_sub {
+	bool want;
+	u8 flags;
+	u64 start;
+	u32 have;
+};
+
+struct monc_client {
+	struct mutex mutex;		/* the session */
+	struct mutex handler_mutex;	/* one handler call at a time */
+	const struct monc_transport *transport;
+	struct monc_handlers handlers;
+	void *priv;
+	struct monc_options opts;	/* normalized copy */
+	char name[MONC_MAX_NAME_LEN + 1];
+	char hostname[__NEW_UTS_LEN + 1];
+	unsigned long mount_timeout, ka_interval, ka_timeout, hunt_interval;
+
+	struct monc_auth *auth;
+	struct monc_monmap *monmap;
+	bool have_fsid;
+	uuid_t fsid;
+
+	/* session */
+	enum monc_state state;
+	bool stopped;
+	struct monc_slot slot[MONC_MAX_MONS];
+	int cur;			/* slot of the open session, or -1 */
+	int auth_owner;			/* slot carrying a multi-round auth */
+	u64 session_gen;
+	unsigned long session_since;	/* jiffies the session opened */
+	u64 global_id;
+	bool had_session;
+
+	/* hunting */
+	struct monc_entity_addr failed_addr;
+	bool have_failed;
+	unsigned int hunt_round;	/* rounds in this hunt */
+	unsigned int hunt_mult;
+	bool hunt_grown;		/* hunt_mult already grew this round */
+	u64 tried;			/* ranks tried in this round */
+	u64 dead;			/* ranks that failed in this round */
+	unsigned int short_sessions;	/* sessions in a row that died young */
+	u64 stat_short_sessions;
+	unsigned long hunt_start;	/* jiffies */
+	unsigned long next_round;	/* jiffies */
+	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
+	atomic_t stat_tick_runs;	/* tick work runs, for tests */
+	unsigned int last_failover_ms;
+	unsigned long open_time;	/* jiffies of monc_open_session() */
+	unsigned int mount_ms;		/* from open to mounted */
+	char reason[MONC_REASON_LEN];	/* why the last attempt failed */
+	bool reason_in_session;		/* reason set during this session */
+
+	/* mount */
+	wait_queue_head_t mount_wq;
+	bool authenticated;
+	bool got_osdmap;
+	bool mounted;
+	int mount_err;
+
+	/* subscriptions */
+	struct monc_sub subs[MONC_MAP_COUNT];
+	unsigned long sub_renew_after;	/* jiffies; 0 = not scheduled */
+	unsigned long sub_renew_sent;
+	bool sub_unsent;		/* a change not sent yet (no memory) */
+
+	/*
+	 * Maps for the handlers, run by handler_work so that a slow handler
+	 * never stalls the connection's reading (and its keepalive acks).
+	 * hq holds osdmap and mdsmap messages (via ->list) in arrival order;
+	 * hq_monmap says monmap_changed(hq_monmap_epoch) is due.
+	 */
+	struct list_head hq;
+	bool hq_monmap;
+	u32 hq_monmap_epoch;
+	struct work_struct handler_work;
+
+	/* async completions: one done() at a time, and who runs it */
+	struct mutex done_mutex;
+	struct task_struct *done_task;
+
+	/* stop, and the callers still inside a blocking call */
+	struct completion stop_cmpl;	/* the first monc_stop() finished */
+	unsigned int stop_waiters;	/* later callers waiting for it */
+	atomic_t blocked;		/* callers in a blocking wait */
+	wait_queue_head_t blocked_wq;
+
+	/* messages */
+	struct monc_msg *m_auth;	/* preallocated, resent */
+	struct monc_msg *m_subscribe;
+	struct monc_msgpool pools[MONC_POOL_COUNT];
+	bool pools_ready[MONC_POOL_COUNT];
+
+	/* requests, by tid */
+	struct xarray reqs;
+	u32 next_tid;
+
+	struct delayed_work tick;
+	struct dentry *debugfs_dir;
+	bool debugfs_named;
+};
+
+static inline void monc_msg_setup(struct monc_client *monc,
+				  struct monc_msg *m, u16 type, u16 version,
+				  u16 compat, u64 tid, u32 front_len)
+{
+	m->hdr.type = cpu_to_le16(type);
+	m->hdr.version = cpu_to_le16(version);
+	m->hdr.compat_version = cpu_to_le16(compat);
+	m->hdr.tid = cpu_to_le64(tid);
+	m->hdr.priority = cpu_to_le16(MONC_MSG_PRIO_DEFAULT);
+	m->hdr.src.type = MONC_ENTITY_TYPE_CLIENT;
+	m->hdr.src.num = cpu_to_le64(monc->global_id ? monc->global_id :
+				     (u64)-1);
+	m->hdr.front_len = cpu_to_le32(front_len);
+	m->hdr.middle_len = 0;
+	m->hdr.data_len = 0;
+	m->hdr.data_off = 0;
+	m->front_len = front_len;
+}
+
+static inline void monc_enc_paxos_hdr(void **p, void *end)
+{
+	monc_enc_u64(p, end, 0);		/* paxos version */
+	monc_enc_u16(p, end, 0xffff);		/* session mon: -1 */
+	monc_enc_u64(p, end, 0);		/* tid */
+}
+
+/* Send @m on slot @i (consumes the reference). */
+static inline int __monc_send(struct monc_client *monc, int i,
+			      struct monc_msg *m)
+{
+	struct monc_slot *s = &monc->slot[i];
+
+	lockdep_assert_held(&monc->mutex);
+	if (!s->con) {
+		monc_msg_put(m);
+		return -ENOTCONN;
+	}
+	return monc->transport->send(s->con, m);
+}
+
+/* Requests (requests.c): the tid tree, statfs, get_version. */
+struct monc_request;
+
+void monc_req_finish(struct monc_request *req, int err);
+void monc_req_finish_list(struct list_head *list, int err);
+void __monc_send_pending(struct monc_client *monc);
+void __monc_expire_requests(struct monc_client *monc,
+			    struct list_head *expired);
+void __monc_take_all_requests(struct monc_client *monc,
+			      struct list_head *list);
+unsigned int __monc_nr_requests(struct monc_client *monc);
+int __monc_handle_request_reply(struct monc_client *monc, int i,
+				struct monc_msg *msg,
+				struct monc_request **done);
+bool monc_in_callback(struct monc_client *monc, bool handler);
+void monc_block_enter(struct monc_client *monc);
+void monc_block_exit(struct monc_client *monc);
 
 /* An MAuthReply front, split (mon_client.c); pointers into the front. */
 struct monc_auth_reply_fields {

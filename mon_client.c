@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The monitor session: open, auth, hunt, tick, subscriptions, dispatch to
- * the client's map handlers, statfs and get_version requests, stop.
+ * the client's map handlers, stop. The requests (statfs, get_version) and
+ * their tid tree live in requests.c.
  *
  * Locking (outermost first):
  *   monc_client.handler_mutex -> monc_client.mutex -> transport locks
@@ -44,9 +45,6 @@
 /* CEPH_SUBSCRIBE_ONETIME: one map after start, then the item is dropped. */
 #define MONC_SUB_ONETIME		1
 
-/* The paxos request header (paxos version, session mon, tid): 18 bytes. */
-#define MONC_PAXOS_HDR_LEN		18
-
 #define MONC_AUTH_FRONT_MAX	(MONC_PAXOS_HDR_LEN + 4 + 4 + \
 				 MONC_AUTH_PAYLOAD_MAX + 4)
 #define MONC_AUTH_REPLY_MAX	8192	/* cephx tickets are below 4 KiB */
@@ -56,8 +54,6 @@
  * appending a field) is accepted and its tail ignored.
  */
 #define MONC_SUBSCRIBE_ACK_LEN	20	/* le32 interval, fsid */
-#define MONC_STATFS_REPLY_LEN	56	/* fsid, le64 version, 4 x le64 */
-#define MONC_VERSION_REPLY_LEN	24	/* handle, version, oldest */
 /*
  * The largest reply front monc reads (an auth reply with many tickets, a
  * small reply with appended fields): beyond the pool's size it is
@@ -65,24 +61,7 @@
  */
 #define MONC_REPLY_FRONT_MAX	(64U << 10)
 #define MONC_SMALL_REPLY_FRONT	64
-#define MONC_VERSION_WHAT_MAX	32
 #define MONC_POOL_SIZE		4
-#define MONC_REASON_LEN		256	/* the last failure, in words */
-
-/* Reply pools. */
-enum {
-	MONC_POOL_AUTH_REPLY,
-	MONC_POOL_SUBSCRIBE_ACK,
-	MONC_POOL_STATFS_REPLY,
-	MONC_POOL_VERSION_REPLY,
-	MONC_POOL_COUNT
-};
-
-enum monc_state {
-	MONC_S_IDLE,		/* not opened, or stopped, or mount failed */
-	MONC_S_HUNTING,		/* connecting to candidates, none won yet */
-	MONC_S_OPEN,		/* one authenticated session */
-};
 
 static const char *const monc_state_names[] = {
 	[MONC_S_IDLE] = "idle",
@@ -94,145 +73,6 @@ static const char *const monc_map_names[MONC_MAP_COUNT] = {
 	[MONC_MAP_MONMAP] = "monmap",
 	[MONC_MAP_OSDMAP] = "osdmap",
 	[MONC_MAP_MDSMAP] = "mdsmap",
-};
-
-/*
- * One connection to one monitor: the open session, or a candidate while
- * hunting. A slot is free when @con is NULL.
- */
-struct monc_slot {
-	struct monc_conn *con;
-	struct monc_entity_addr addr;
-	unsigned long opened;		/* jiffies */
-};
-
-struct monc_sub {
-	bool want;
-	u8 flags;
-	u64 start;
-	u32 have;
-};
-
-enum monc_req_type {
-	MONC_REQ_STATFS,
-	MONC_REQ_VERSION,
-};
-
-struct monc_request {
-	struct kref kref;
-	struct list_head list;		/* on a local list while finishing */
-	struct monc_client *monc;
-	u32 tid;
-	enum monc_req_type type;
-	unsigned long started;		/* jiffies */
-	u64 sent_gen;			/* session generation it was sent on */
-	s64 pool;
-	char what[MONC_VERSION_WHAT_MAX + 1];
-	struct completion done_cmpl;
-	int result;
-	struct monc_statfs st;
-	u64 newest, oldest;
-	/* async only */
-	struct monc_statfs *st_out;
-	u64 *newest_out, *oldest_out;
-	monc_done_t done;
-	void *arg;
-};
-
-struct monc_client {
-	struct mutex mutex;		/* the session */
-	struct mutex handler_mutex;	/* one handler call at a time */
-	const struct monc_transport *transport;
-	struct monc_handlers handlers;
-	void *priv;
-	struct monc_options opts;	/* normalized copy */
-	char name[MONC_MAX_NAME_LEN + 1];
-	char hostname[__NEW_UTS_LEN + 1];
-	unsigned long mount_timeout, ka_interval, ka_timeout, hunt_interval;
-
-	struct monc_auth *auth;
-	struct monc_monmap *monmap;
-	bool have_fsid;
-	uuid_t fsid;
-
-	/* session */
-	enum monc_state state;
-	bool stopped;
-	struct monc_slot slot[MONC_MAX_MONS];
-	int cur;			/* slot of the open session, or -1 */
-	int auth_owner;			/* slot carrying a multi-round auth */
-	u64 session_gen;
-	unsigned long session_since;	/* jiffies the session opened */
-	u64 global_id;
-	bool had_session;
-
-	/* hunting */
-	struct monc_entity_addr failed_addr;
-	bool have_failed;
-	unsigned int hunt_round;	/* rounds in this hunt */
-	unsigned int hunt_mult;
-	bool hunt_grown;		/* hunt_mult already grew this round */
-	u64 tried;			/* ranks tried in this round */
-	u64 dead;			/* ranks that failed in this round */
-	unsigned int short_sessions;	/* sessions in a row that died young */
-	u64 stat_short_sessions;
-	unsigned long hunt_start;	/* jiffies */
-	unsigned long next_round;	/* jiffies */
-	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
-	atomic_t stat_tick_runs;	/* tick work runs, for tests */
-	unsigned int last_failover_ms;
-	unsigned long open_time;	/* jiffies of monc_open_session() */
-	unsigned int mount_ms;		/* from open to mounted */
-	char reason[MONC_REASON_LEN];	/* why the last attempt failed */
-	bool reason_in_session;		/* reason set during this session */
-
-	/* mount */
-	wait_queue_head_t mount_wq;
-	bool authenticated;
-	bool got_osdmap;
-	bool mounted;
-	int mount_err;
-
-	/* subscriptions */
-	struct monc_sub subs[MONC_MAP_COUNT];
-	unsigned long sub_renew_after;	/* jiffies; 0 = not scheduled */
-	unsigned long sub_renew_sent;
-	bool sub_unsent;		/* a change not sent yet (no memory) */
-
-	/*
-	 * Maps for the handlers, run by handler_work so that a slow handler
-	 * never stalls the connection's reading (and its keepalive acks).
-	 * hq holds osdmap and mdsmap messages (via ->list) in arrival order;
-	 * hq_monmap says monmap_changed(hq_monmap_epoch) is due.
-	 */
-	struct list_head hq;
-	bool hq_monmap;
-	u32 hq_monmap_epoch;
-	struct work_struct handler_work;
-
-	/* async completions: one done() at a time, and who runs it */
-	struct mutex done_mutex;
-	struct task_struct *done_task;
-
-	/* stop, and the callers still inside a blocking call */
-	struct completion stop_cmpl;	/* the first monc_stop() finished */
-	unsigned int stop_waiters;	/* later callers waiting for it */
-	atomic_t blocked;		/* callers in a blocking wait */
-	wait_queue_head_t blocked_wq;
-
-	/* messages */
-	struct monc_msg *m_auth;	/* preallocated, resent */
-	struct monc_msg *m_subscribe;
-	struct monc_msgpool pools[MONC_POOL_COUNT];
-	bool pools_ready[MONC_POOL_COUNT];
-
-	/* requests, by tid */
-	struct xarray reqs;
-	u32 next_tid;
-
-	struct delayed_work tick;
-	struct dentry *debugfs_dir;
-	bool debugfs_named;
 };
 
 static atomic_t monc_instances = ATOMIC_INIT(0);
@@ -281,59 +121,6 @@ VISIBLE_IF_KUNIT int monc_decode_auth_reply(const void *front, size_t len,
 EXPORT_SYMBOL_IF_KUNIT(monc_decode_auth_reply);
 
 /**
- * monc_decode_statfs_reply - decode an MStatfsReply front
- * @front: the front
- * @len: its length: at least 56; bytes past them are ignored
- * @fsid: the cluster fsid it carries
- * @version: the paxos version
- * @st: the usage
- *
- * Return: 0 or -EINVAL.
- */
-VISIBLE_IF_KUNIT int monc_decode_statfs_reply(const void *front, size_t len,
-					      uuid_t *fsid, u64 *version,
-					      struct monc_statfs *st)
-{
-	const void *p = front, *end = front + len;
-
-	if (len < MONC_STATFS_REPLY_LEN)
-		return -EINVAL;
-	if (monc_dec_fsid(&p, end, fsid) || monc_dec_u64(&p, end, version) ||
-	    monc_dec_u64(&p, end, &st->kb) ||
-	    monc_dec_u64(&p, end, &st->kb_used) ||
-	    monc_dec_u64(&p, end, &st->kb_avail) ||
-	    monc_dec_u64(&p, end, &st->num_objects))
-		return -EINVAL;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(monc_decode_statfs_reply);
-
-/**
- * monc_decode_version_reply - decode an MMonGetVersionReply front
- * @front: the front
- * @len: its length: at least 24; bytes past them are ignored
- * @handle: the request handle (our tid)
- * @newest: the newest version
- * @oldest: the oldest version
- *
- * Return: 0 or -EINVAL.
- */
-VISIBLE_IF_KUNIT int monc_decode_version_reply(const void *front, size_t len,
-					       u64 *handle, u64 *newest,
-					       u64 *oldest)
-{
-	const void *p = front, *end = front + len;
-
-	if (len < MONC_VERSION_REPLY_LEN)
-		return -EINVAL;
-	if (monc_dec_u64(&p, end, handle) || monc_dec_u64(&p, end, newest) ||
-	    monc_dec_u64(&p, end, oldest))
-		return -EINVAL;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(monc_decode_version_reply);
-
-/**
  * monc_decode_subscribe_ack - decode an MMonSubscribeAck front
  * @front: the front
  * @len: its length: at least 20; bytes past them are ignored
@@ -358,25 +145,6 @@ EXPORT_SYMBOL_IF_KUNIT(monc_decode_subscribe_ack);
 /* ------------------------------------------------------------------ */
 /* Messages                                                             */
 
-static void monc_msg_setup(struct monc_client *monc, struct monc_msg *m,
-			   u16 type, u16 version, u16 compat, u64 tid,
-			   u32 front_len)
-{
-	m->hdr.type = cpu_to_le16(type);
-	m->hdr.version = cpu_to_le16(version);
-	m->hdr.compat_version = cpu_to_le16(compat);
-	m->hdr.tid = cpu_to_le64(tid);
-	m->hdr.priority = cpu_to_le16(MONC_MSG_PRIO_DEFAULT);
-	m->hdr.src.type = MONC_ENTITY_TYPE_CLIENT;
-	m->hdr.src.num = cpu_to_le64(monc->global_id ? monc->global_id :
-				     (u64)-1);
-	m->hdr.front_len = cpu_to_le32(front_len);
-	m->hdr.middle_len = 0;
-	m->hdr.data_len = 0;
-	m->hdr.data_off = 0;
-	m->front_len = front_len;
-}
-
 /*
  * The preallocated message in *@slot if nobody else holds it any more
  * (the transport drops its reference once the message is written or the
@@ -399,27 +167,10 @@ static struct monc_msg *monc_prealloc_get(struct monc_msg **slot, u16 type,
 	return monc_msg_get(m);
 }
 
-static void monc_enc_paxos_hdr(void **p, void *end)
-{
-	monc_enc_u64(p, end, 0);		/* paxos version */
-	monc_enc_u16(p, end, 0xffff);		/* session mon: -1 */
-	monc_enc_u64(p, end, 0);		/* tid */
-}
-
-static int __monc_send(struct monc_client *monc, int i, struct monc_msg *m)
-{
-	struct monc_slot *s = &monc->slot[i];
-
-	if (!s->con) {
-		monc_msg_put(m);
-		return -ENOTCONN;
-	}
-	return monc->transport->send(s->con, m);
-}
-
 /* MAuth: paxos header, le32 protocol, payload, le32 monmap epoch. */
 static int __monc_send_auth(struct monc_client *monc, int i, bool hello)
 {
+	lockdep_assert_held(&monc->mutex);
 	struct monc_msg *m;
 	void *p, *end, *len_at, *payload;
 	int ret;
@@ -458,6 +209,7 @@ static int __monc_send_auth(struct monc_client *monc, int i, bool hello)
  */
 static int __monc_send_subscribe(struct monc_client *monc)
 {
+	lockdep_assert_held(&monc->mutex);
 	struct monc_msg *m;
 	void *p, *end, *count_at;
 	u32 n = 0;
@@ -509,195 +261,11 @@ static bool __monc_any_want(struct monc_client *monc)
 {
 	int i;
 
+	lockdep_assert_held(&monc->mutex);
 	for (i = 0; i < MONC_MAP_COUNT; i++)
 		if (monc->subs[i].want)
 			return true;
 	return false;
-}
-
-/* ------------------------------------------------------------------ */
-/* Requests                                                             */
-
-static void monc_req_release(struct kref *kref)
-{
-	kfree(container_of(kref, struct monc_request, kref));
-}
-
-static void monc_req_put(struct monc_request *req)
-{
-	kref_put(&req->kref, monc_req_release);
-}
-
-/*
- * Finish a request that the caller has taken out of the tree (and so owns
- * the tree's reference). Called without the session mutex. done() calls of
- * one client run one at a time under done_mutex, which records the task
- * running them so that the calls a done() must not make fail fast.
- */
-static void monc_req_finish(struct monc_request *req, int err)
-{
-	struct monc_client *monc = req->monc;
-
-	req->result = err;
-	if (req->done) {
-		if (!err) {
-			if (req->st_out)
-				*req->st_out = req->st;
-			if (req->newest_out)
-				*req->newest_out = req->newest;
-			if (req->oldest_out)
-				*req->oldest_out = req->oldest;
-		}
-		mutex_lock(&monc->done_mutex);
-		WRITE_ONCE(monc->done_task, current);
-		req->done(req->arg, err);
-		WRITE_ONCE(monc->done_task, NULL);
-		mutex_unlock(&monc->done_mutex);
-	}
-	complete_all(&req->done_cmpl);
-	monc_req_put(req);
-}
-
-/* Finish every request on @list (taken out of the tree) with @err. */
-static void monc_req_finish_list(struct list_head *list, int err)
-{
-	struct monc_request *req, *tmp;
-
-	list_for_each_entry_safe(req, tmp, list, list) {
-		list_del_init(&req->list);
-		monc_req_finish(req, err);
-	}
-}
-
-/*
- * Take out of the tree every request older than the mount timeout, so that
- * a request the monitors never answer (get_version of a map name they do
- * not know: a Pacific monitor logs it and says nothing) still completes.
- * The caller finishes them with -ETIMEDOUT once it dropped the mutex.
- */
-static void __monc_expire_requests(struct monc_client *monc,
-				   struct list_head *expired)
-{
-	struct monc_request *req;
-	unsigned long idx;
-
-	xa_for_each(&monc->reqs, idx, req) {
-		if (time_before(jiffies, req->started + monc->mount_timeout))
-			continue;
-		pr_debug("tid %u timed out\n", req->tid);
-		xa_erase(&monc->reqs, idx);
-		list_add_tail(&req->list, expired);
-	}
-}
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/* Set by a KUnit case that makes the misuse on purpose: no splat then. */
-bool monc_test_quiet_misuse;
-EXPORT_SYMBOL_IF_KUNIT(monc_test_quiet_misuse);
-
-static bool monc_misuse_quiet(void)
-{
-	return READ_ONCE(monc_test_quiet_misuse);
-}
-#else
-static bool monc_misuse_quiet(void)
-{
-	return false;
-}
-#endif
-
-/*
- * The calls a done() callback must not make (they wait for the work that
- * runs it), nor, with @handler, a handler (monc_stop() waits for the
- * handlers; the mount completes after the osdmap handler): warn once and
- * fail instead of deadlocking.
- */
-static bool monc_in_callback(struct monc_client *monc, bool handler)
-{
-	if (READ_ONCE(monc->done_task) != current &&
-	    (!handler || current_work() != &monc->handler_work))
-		return false;
-	if (monc_misuse_quiet())
-		pr_info("blocking call from a callback refused\n");
-	else
-		WARN_ONCE(1, "monc: blocking call from a done() callback or a handler\n");
-	return true;
-}
-
-/* A caller enters or leaves a blocking wait that monc_stop() waits out. */
-static void monc_block_enter(struct monc_client *monc)
-{
-	atomic_inc(&monc->blocked);
-}
-
-static void monc_block_exit(struct monc_client *monc)
-{
-	if (atomic_dec_and_test(&monc->blocked))
-		wake_up_all(&monc->blocked_wq);
-}
-
-static int __monc_send_request(struct monc_client *monc,
-			       struct monc_request *req)
-{
-	struct monc_msg *m;
-	void *p, *end;
-
-	if (monc->state != MONC_S_OPEN || monc->cur < 0 || !monc->have_fsid)
-		return 0;		/* sent when the session has the fsid */
-	if (req->type == MONC_REQ_STATFS) {
-		m = monc_msg_new(MONC_MSG_STATFS, MONC_PAXOS_HDR_LEN + 16 + 1 + 8,
-				 GFP_NOFS);
-		if (!m)
-			return -ENOMEM;
-		p = m->front;
-		end = p + m->front_alloc;
-		monc_enc_paxos_hdr(&p, end);
-		monc_enc_fsid(&p, end, &monc->fsid);
-		if (req->pool == MONC_NO_POOL) {
-			monc_enc_u8(&p, end, 0);
-		} else {
-			monc_enc_u8(&p, end, 1);
-			monc_enc_u64(&p, end, req->pool);
-		}
-		/* MStatfs v2 (optional data pool), compat 1 */
-		monc_msg_setup(monc, m, MONC_MSG_STATFS, 2, 1, req->tid,
-			       p - m->front);
-	} else {
-		size_t wlen = strlen(req->what);
-
-		m = monc_msg_new(MONC_MSG_MON_GET_VERSION, 8 + 4 + wlen,
-				 GFP_NOFS);
-		if (!m)
-			return -ENOMEM;
-		p = m->front;
-		end = p + m->front_alloc;
-		monc_enc_u64(&p, end, req->tid);	/* handle */
-		monc_enc_str(&p, end, req->what, wlen);
-		/* the reply is matched by the handle; header tid stays 0 */
-		monc_msg_setup(monc, m, MONC_MSG_MON_GET_VERSION, 1, 1, 0,
-			       p - m->front);
-	}
-	req->sent_gen = monc->session_gen;
-	pr_debug("send %s tid %u\n",
-		 req->type == MONC_REQ_STATFS ? "statfs" : "get_version",
-		 req->tid);
-	return __monc_send(monc, monc->cur, m);
-}
-
-/* Send every request not yet sent on this session. */
-static void __monc_send_pending(struct monc_client *monc)
-{
-	struct monc_request *req;
-	unsigned long idx;
-
-	if (monc->state != MONC_S_OPEN || !monc->have_fsid)
-		return;
-	xa_for_each(&monc->reqs, idx, req) {
-		if (req->sent_gen == monc->session_gen)
-			continue;
-		if (__monc_send_request(monc, req))
-			break;		/* out of memory: the tick retries */
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -713,6 +281,7 @@ static __printf(2, 3) void __monc_set_reason(struct monc_client *monc,
 {
 	va_list ap;
 
+	lockdep_assert_held(&monc->mutex);
 	va_start(ap, fmt);
 	vsnprintf(monc->reason, sizeof(monc->reason), fmt, ap);
 	va_end(ap);
@@ -729,6 +298,7 @@ static unsigned long __monc_hunt_delay(struct monc_client *monc)
 {
 	unsigned long d = monc->hunt_interval * monc->hunt_mult;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc->hunt_mult > 1)
 		d += get_random_u32_below(min_t(unsigned long, d / 8,
 						U32_MAX - 1) + 1);
@@ -738,6 +308,7 @@ static unsigned long __monc_hunt_delay(struct monc_client *monc)
 /* The multiplier grows once per failed round, up to hunt_max_mult. */
 static void __monc_hunt_backoff(struct monc_client *monc)
 {
+	lockdep_assert_held(&monc->mutex);
 	monc->hunt_mult = min(monc->hunt_mult * monc->opts.hunt_backoff,
 			      monc->opts.hunt_max_mult);
 	monc->hunt_grown = true;
@@ -748,6 +319,7 @@ static void __monc_mark_dead(struct monc_client *monc, int i)
 {
 	int rank = monc_monmap_find(monc->monmap, &monc->slot[i].addr.ss);
 
+	lockdep_assert_held(&monc->mutex);
 	if (rank >= 0 && rank < 64)
 		monc->dead |= BIT_ULL(rank);
 }
@@ -756,6 +328,7 @@ static void __monc_schedule_tick(struct monc_client *monc)
 {
 	unsigned long delay;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc->stopped)
 		return;
 	switch (monc->state) {
@@ -777,6 +350,7 @@ static void __monc_close_slot(struct monc_client *monc, int i)
 {
 	struct monc_slot *s = &monc->slot[i];
 
+	lockdep_assert_held(&monc->mutex);
 	if (!s->con)
 		return;
 	pr_debug("close mon %pISpc\n", &s->addr.ss);
@@ -792,6 +366,7 @@ static void __monc_close_all(struct monc_client *monc, int except)
 {
 	int i;
 
+	lockdep_assert_held(&monc->mutex);
 	for (i = 0; i < MONC_MAX_MONS; i++)
 		if (i != except)
 			__monc_close_slot(monc, i);
@@ -801,6 +376,7 @@ static int __monc_find_slot(struct monc_client *monc, struct monc_conn *con)
 {
 	int i;
 
+	lockdep_assert_held(&monc->mutex);
 	if (!con)
 		return -1;
 	for (i = 0; i < MONC_MAX_MONS; i++)
@@ -813,6 +389,7 @@ static unsigned int __monc_inflight(struct monc_client *monc)
 {
 	unsigned int i, n = 0;
 
+	lockdep_assert_held(&monc->mutex);
 	for (i = 0; i < MONC_MAX_MONS; i++)
 		if (monc->slot[i].con)
 			n++;
@@ -834,6 +411,7 @@ static int __monc_open_one(struct monc_client *monc)
 	u64 excl = monc->tried;
 	int rank, i, failed = -1;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc->have_failed && monc->hunt_round <= 1)
 		failed = monc_monmap_find(map, &monc->failed_addr.ss);
 	if (failed >= 0 && failed < 64 && map->num_mon > 1)
@@ -883,6 +461,7 @@ static void __monc_open_round(struct monc_client *monc)
 {
 	unsigned int i, interval;
 
+	lockdep_assert_held(&monc->mutex);
 	__monc_close_all(monc, -1);
 	monc->tried = 0;
 	monc->dead = 0;
@@ -902,6 +481,7 @@ static void __monc_open_round(struct monc_client *monc)
 /* Start hunting; @failed is the slot that failed, or -1. */
 static void __monc_start_hunt(struct monc_client *monc, int failed)
 {
+	lockdep_assert_held(&monc->mutex);
 	if (failed >= 0) {
 		monc->failed_addr = monc->slot[failed].addr;
 		monc->have_failed = true;
@@ -933,6 +513,7 @@ static void __monc_resume_hunt(struct monc_client *monc, int i)
 {
 	unsigned int n;
 
+	lockdep_assert_held(&monc->mutex);
 	monc->failed_addr = monc->slot[i].addr;
 	monc->have_failed = true;
 	__monc_mark_dead(monc, i);
@@ -956,12 +537,14 @@ static void __monc_resume_hunt(struct monc_client *monc, int i)
 
 static void __monc_wake_mount(struct monc_client *monc)
 {
+	lockdep_assert_held(&monc->mutex);
 	wake_up_all(&monc->mount_wq);
 }
 
 /* The mount failed for good (auth refused): stop hunting. */
 static void __monc_mount_failed(struct monc_client *monc, int err)
 {
+	lockdep_assert_held(&monc->mutex);
 	monc->mount_err = err;
 	__monc_close_all(monc, -1);
 	monc->state = MONC_S_IDLE;
@@ -974,6 +557,7 @@ static void __monc_session_won(struct monc_client *monc, int i)
 {
 	struct monc_slot *s = &monc->slot[i];
 
+	lockdep_assert_held(&monc->mutex);
 	__monc_close_all(monc, i);
 	monc->cur = i;
 	monc->auth_owner = -1;
@@ -1010,6 +594,7 @@ static bool __monc_session_was_short(struct monc_client *monc, int i,
 	char before[MONC_REASON_LEN];
 	bool young;
 
+	lockdep_assert_held(&monc->mutex);
 	young = time_before(jiffies, monc->session_since + monc->ka_timeout);
 	before[0] = 0;
 	if (monc->reason_in_session)
@@ -1042,6 +627,7 @@ static void __monc_slot_failed(struct monc_client *monc, int i, int err)
 	struct monc_slot *s = &monc->slot[i];
 	bool young, in_auth;
 
+	lockdep_assert_held(&monc->mutex);
 	monc->stat_faults++;
 	pr_debug("mon %pISpc failed: %d\n", &s->addr.ss, err);
 	if (monc->state == MONC_S_OPEN && i == monc->cur) {
@@ -1097,6 +683,7 @@ static void __monc_slot_failed(struct monc_client *monc, int i, int err)
 
 static void __monc_check_mounted(struct monc_client *monc)
 {
+	lockdep_assert_held(&monc->mutex);
 	if (!monc->mounted && monc->authenticated && monc->have_fsid &&
 	    monc->got_osdmap) {
 		monc->mounted = true;
@@ -1112,6 +699,7 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 	struct monc_auth_reply_fields r;
 	int ret;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc_decode_auth_reply(msg->front, msg->front_len, &r)) {
 		pr_warn_ratelimited("mon %pISpc: malformed auth reply (%u bytes)\n",
 				    &monc->slot[i].addr.ss, msg->front_len);
@@ -1190,6 +778,7 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 	bool first;
 	int ret;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc_dec_str(&p, end, &blob, &blen)) {
 		pr_warn_ratelimited("mon %pISpc: malformed monmap message\n",
 				    &monc->slot[i].addr.ss);
@@ -1262,6 +851,7 @@ static void __monc_handle_subscribe_ack(struct monc_client *monc, int i,
 	u32 interval;
 	uuid_t fsid;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc_decode_subscribe_ack(msg->front, msg->front_len, &interval,
 				      &fsid)) {
 		pr_warn_ratelimited("mon %pISpc: malformed subscribe ack\n",
@@ -1283,99 +873,6 @@ static void __monc_handle_subscribe_ack(struct monc_client *monc, int i,
 	pr_debug("subscribe ack, renew in %u s\n", interval / 2);
 }
 
-/* Take request @tid of @type out of the tree; NULL if unknown. */
-static struct monc_request *__monc_take_request(struct monc_client *monc,
-						u64 tid,
-						enum monc_req_type type)
-{
-	struct monc_request *req;
-
-	if (!tid || tid > U32_MAX)
-		return NULL;
-	req = xa_load(&monc->reqs, tid);
-	if (!req || req->type != type)
-		return NULL;
-	xa_erase(&monc->reqs, tid);
-	return req;
-}
-
-/* Whether @tid is a pending request (of any type). */
-static bool __monc_tid_pending(struct monc_client *monc, u64 tid)
-{
-	return tid && tid <= U32_MAX && xa_load(&monc->reqs, tid);
-}
-
-/*
- * A reply the session cannot use: one that does not decode, names another
- * cluster, or answers a pending tid with the wrong message type. The
- * monitor that sent it is not to be trusted with the request: fault the
- * session, so that the request is resent at once to another monitor
- * rather than waiting out its timeout. A reply for a tid nobody waits for
- * (one that timed out, or a duplicate) is only dropped.
- */
-static void __monc_bad_reply(struct monc_client *monc, int i, const char *what,
-			     u32 len)
-{
-	pr_warn_ratelimited("mon %pISpc: bad %s reply (%u bytes), reconnecting\n",
-			    &monc->slot[i].addr.ss, what, len);
-	__monc_slot_failed(monc, i, -EBADMSG);
-}
-
-static struct monc_request *
-__monc_handle_statfs_reply(struct monc_client *monc, int i,
-			   struct monc_msg *msg)
-{
-	struct monc_request *req;
-	struct monc_statfs st;
-	u64 tid = le64_to_cpu(msg->hdr.tid), version;
-	uuid_t fsid;
-
-	if (monc_decode_statfs_reply(msg->front, msg->front_len, &fsid,
-				     &version, &st) ||
-	    !monc->have_fsid || !uuid_equal(&fsid, &monc->fsid)) {
-		__monc_bad_reply(monc, i, "statfs", msg->front_len);
-		return NULL;
-	}
-	req = __monc_take_request(monc, tid, MONC_REQ_STATFS);
-	if (!req) {
-		if (__monc_tid_pending(monc, tid)) {
-			__monc_bad_reply(monc, i, "statfs", msg->front_len);
-			return NULL;
-		}
-		pr_debug("statfs reply for unknown tid %llu\n", tid);
-		return NULL;
-	}
-	req->st = st;
-	return req;
-}
-
-static struct monc_request *
-__monc_handle_version_reply(struct monc_client *monc, int i,
-			    struct monc_msg *msg)
-{
-	struct monc_request *req;
-	u64 handle, newest, oldest;
-
-	if (monc_decode_version_reply(msg->front, msg->front_len, &handle,
-				      &newest, &oldest)) {
-		__monc_bad_reply(monc, i, "get_version", msg->front_len);
-		return NULL;
-	}
-	req = __monc_take_request(monc, handle, MONC_REQ_VERSION);
-	if (!req) {
-		if (__monc_tid_pending(monc, handle)) {
-			__monc_bad_reply(monc, i, "get_version",
-					 msg->front_len);
-			return NULL;
-		}
-		pr_debug("get_version reply for unknown handle %llu\n", handle);
-		return NULL;
-	}
-	req->newest = newest;
-	req->oldest = oldest;
-	return req;
-}
-
 /*
  * A map for a handler: the fsid at its start must be ours. One of another
  * cluster means the monitor now serves that cluster: fault the session.
@@ -1387,6 +884,7 @@ static bool __monc_map_fsid_ok(struct monc_client *monc, int i,
 	const void *p = msg->front, *end = p + msg->front_len;
 	uuid_t fsid;
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc_dec_fsid(&p, end, &fsid) || !monc->have_fsid) {
 		pr_warn_ratelimited("mon %pISpc: map type %d dropped\n",
 				    &monc->slot[i].addr.ss,
@@ -1407,6 +905,7 @@ static void monc_rename_debugfs(struct monc_client *monc);
 /* Queue a map for handler_work; takes over the caller's reference. */
 static void __monc_queue_map(struct monc_client *monc, struct monc_msg *msg)
 {
+	lockdep_assert_held(&monc->mutex);
 	list_add_tail(&msg->list, &monc->hq);
 	queue_work(monc_wq, &monc->handler_work);
 }
@@ -1511,12 +1010,10 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 			__monc_handle_subscribe_ack(monc, i, msg);
 		break;
 	case MONC_MSG_STATFS_REPLY:
-		if (i == monc->cur)
-			req = __monc_handle_statfs_reply(monc, i, msg);
-		break;
 	case MONC_MSG_MON_GET_VERSION_REPLY:
-		if (i == monc->cur)
-			req = __monc_handle_version_reply(monc, i, msg);
+		if (i == monc->cur &&
+		    __monc_handle_request_reply(monc, i, msg, &req))
+			__monc_slot_failed(monc, i, -EBADMSG);
 		break;
 	case MONC_MSG_OSD_MAP:
 		if (i == monc->cur && __monc_map_fsid_ok(monc, i, msg)) {
@@ -1634,6 +1131,7 @@ static void __monc_round_expired(struct monc_client *monc)
 	unsigned int n = __monc_inflight(monc);
 	int i;
 
+	lockdep_assert_held(&monc->mutex);
 	for (i = 0; i < MONC_MAX_MONS; i++) {
 		struct monc_slot *s = &monc->slot[i];
 
@@ -1652,6 +1150,7 @@ static void __monc_tick(struct monc_client *monc)
 	struct monc_slot *s;
 	unsigned long ack;
 
+	lockdep_assert_held(&monc->mutex);
 	switch (monc->state) {
 	case MONC_S_HUNTING:
 		if (time_before(jiffies, monc->next_round))
@@ -1727,6 +1226,7 @@ static int __monc_describe(struct monc_client *monc, char *buf, size_t len)
 	const char *why = monc->reason_in_session ? monc->reason : "";
 	const char *sep = why[0] ? ": " : "";
 
+	lockdep_assert_held(&monc->mutex);
 	if (monc->mounted || monc->state != MONC_S_OPEN || !s) {
 		if (monc->reason[0] || monc->mounted)
 			return scnprintf(buf, len, "%s", monc->reason);
@@ -1832,34 +1332,6 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 	mutex_unlock(&monc->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_show_session);
-
-/**
- * monc_show_requests - print the pending requests for debugfs
- * @monc: the client
- * @s: the seq_file
- */
-void monc_show_requests(struct monc_client *monc, struct seq_file *s)
-{
-	struct monc_request *req;
-	unsigned long idx;
-
-	mutex_lock(&monc->mutex);
-	xa_for_each(&monc->reqs, idx, req) {
-		seq_printf(s, "%u %s", req->tid,
-			   req->type == MONC_REQ_STATFS ? "statfs" :
-			   "get_version");
-		if (req->type == MONC_REQ_STATFS && req->pool != MONC_NO_POOL)
-			seq_printf(s, " pool %lld", req->pool);
-		if (req->type == MONC_REQ_VERSION)
-			seq_printf(s, " %s", req->what);
-		seq_printf(s, " age_ms %u%s\n",
-			   jiffies_to_msecs(jiffies - req->started),
-			   req->sent_gen == monc->session_gen &&
-			   monc->state == MONC_S_OPEN ? " sent" : " queued");
-	}
-	mutex_unlock(&monc->mutex);
-}
-EXPORT_SYMBOL_IF_KUNIT(monc_show_requests);
 
 /**
  * monc_show_monmap - print the monmap for debugfs
@@ -2253,8 +1725,6 @@ EXPORT_SYMBOL_GPL(monc_last_error);
 void monc_stop(struct monc_client *monc)
 {
 	struct monc_msg *msg, *tmp_msg;
-	struct monc_request *req;
-	unsigned long idx;
 	LIST_HEAD(reqs);
 	LIST_HEAD(maps);
 	struct dentry *dir;
@@ -2271,10 +1741,7 @@ void monc_stop(struct monc_client *monc)
 	monc->stopped = true;
 	__monc_close_all(monc, -1);
 	monc->state = MONC_S_IDLE;
-	xa_for_each(&monc->reqs, idx, req) {
-		xa_erase(&monc->reqs, idx);
-		list_add_tail(&req->list, &reqs);
-	}
+	__monc_take_all_requests(monc, &reqs);
 	__monc_wake_mount(monc);
 	dir = monc->debugfs_dir;
 	monc->debugfs_dir = NULL;
@@ -2422,269 +1889,6 @@ out:
 }
 EXPORT_SYMBOL_GPL(monc_request_next_osdmap);
 
-/* ------------------------------------------------------------------ */
-/* Requests API                                                         */
-
-static struct monc_request *monc_req_alloc(enum monc_req_type type)
-{
-	struct monc_request *req;
-
-	req = monc_kzalloc(sizeof(*req), GFP_NOFS);
-	if (!req)
-		return NULL;
-	kref_init(&req->kref);
-	INIT_LIST_HEAD(&req->list);
-	init_completion(&req->done_cmpl);
-	req->type = type;
-	req->started = jiffies;
-	req->pool = MONC_NO_POOL;
-	return req;
-}
-
-/* Put @req in the tree (which takes a reference) and send it if we can. */
-static int monc_req_start(struct monc_client *monc, struct monc_request *req)
-{
-	u32 tid;
-	int ret;
-
-	mutex_lock(&monc->mutex);
-	if (monc->stopped) {
-		ret = -ESHUTDOWN;
-		goto out;
-	}
-	req->monc = monc;
-	kref_get(&req->kref);
-	ret = monc_xa_alloc_cyclic(&monc->reqs, &tid, req,
-				   XA_LIMIT(1, U32_MAX), &monc->next_tid,
-				   GFP_NOFS);
-	if (ret < 0) {
-		kref_put(&req->kref, monc_req_release);
-		goto out;
-	}
-	ret = 0;
-	req->tid = tid;
-	if (__monc_send_request(monc, req))
-		pr_debug("tid %u queued (no memory to send now)\n", tid);
-out:
-	mutex_unlock(&monc->mutex);
-	return ret;
-}
-
-/* Wait for a synchronous request; cancel it safely on timeout or signal. */
-static int monc_req_wait(struct monc_client *monc, struct monc_request *req)
-{
-	long left;
-	int ret;
-
-	left = wait_for_completion_interruptible_timeout(&req->done_cmpl,
-							 monc->mount_timeout);
-	if (left > 0)
-		return req->result;
-	mutex_lock(&monc->mutex);
-	if (xa_load(&monc->reqs, req->tid) == req) {
-		xa_erase(&monc->reqs, req->tid);
-		mutex_unlock(&monc->mutex);
-		monc_req_finish(req, left ? -EINTR : -ETIMEDOUT);
-		return left ? -EINTR : -ETIMEDOUT;
-	}
-	mutex_unlock(&monc->mutex);
-	/* a reply or stop took it just now and is completing it */
-	wait_for_completion(&req->done_cmpl);
-	ret = req->result;
-	return ret;
-}
-
-static int monc_check_pool(s64 pool)
-{
-	return pool == MONC_NO_POOL || pool >= 0 ? 0 : -EINVAL;
-}
-
-/**
- * monc_statfs - the cluster's (or a data pool's) usage
- * @monc: the client
- * @data_pool: a pool id, or %MONC_NO_POOL for the whole cluster
- * @buf: the result
- *
- * Sleeps, interruptibly, at most the mount timeout. The request is queued
- * until the session knows the cluster fsid and resent on every new session.
- *
- * Context: process context, may sleep; from a handler too. Not from a
- * done() callback (it runs in the work that would complete the request):
- * that warns and returns -EDEADLK; use monc_statfs_async() there.
- *
- * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
- * -ENOMEM.
- */
-int monc_statfs(struct monc_client *monc, s64 data_pool,
-		struct monc_statfs *buf)
-{
-	struct monc_request *req;
-	int ret;
-
-	if (monc_check_pool(data_pool) || !buf)
-		return -EINVAL;
-	if (monc_in_callback(monc, false))
-		return -EDEADLK;
-	req = monc_req_alloc(MONC_REQ_STATFS);
-	if (!req)
-		return -ENOMEM;
-	req->pool = data_pool;
-	monc_block_enter(monc);
-	ret = monc_req_start(monc, req);
-	if (!ret) {
-		ret = monc_req_wait(monc, req);
-		if (!ret)
-			*buf = req->st;
-	}
-	monc_block_exit(monc);
-	monc_req_put(req);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(monc_statfs);
-
-/**
- * monc_statfs_async - statfs without waiting
- * @monc: the client
- * @data_pool: a pool id, or %MONC_NO_POOL
- * @buf: filled in before @done is called with 0
- * @done: called once with 0 or a negative errno: -ETIMEDOUT when no
- *	monitor answered within the mount timeout, -ESHUTDOWN when the
- *	client is stopped first
- * @arg: passed to @done
- *
- * @done runs in process context without monc's locks held, one done() of
- * this client at a time: from monc's workqueue (the connection that got
- * the reply, or the tick), or from monc_stop() in its caller's context.
- * It may call monc_statfs_async() and the other non-blocking calls. It
- * must not call monc_stop(), monc_destroy(), monc_wait_mount() or a
- * synchronous request, which would wait for the work running it: those
- * warn and fail (-EDEADLK) or return without effect.
- *
- * Context: process context; does not sleep on the network.
- *
- * Return: 0 if @done will be called, else a negative errno.
- */
-int monc_statfs_async(struct monc_client *monc, s64 data_pool,
-		      struct monc_statfs *buf, monc_done_t done, void *arg)
-{
-	struct monc_request *req;
-	int ret;
-
-	if (monc_check_pool(data_pool) || !buf || !done)
-		return -EINVAL;
-	req = monc_req_alloc(MONC_REQ_STATFS);
-	if (!req)
-		return -ENOMEM;
-	req->pool = data_pool;
-	req->st_out = buf;
-	req->done = done;
-	req->arg = arg;
-	ret = monc_req_start(monc, req);
-	monc_req_put(req);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(monc_statfs_async);
-
-static struct monc_request *monc_version_req(const char *what)
-{
-	struct monc_request *req;
-	size_t n;
-
-	if (!what)
-		return ERR_PTR(-EINVAL);
-	n = strnlen(what, MONC_VERSION_WHAT_MAX + 1);
-	if (!n || n > MONC_VERSION_WHAT_MAX)
-		return ERR_PTR(-EINVAL);
-	req = monc_req_alloc(MONC_REQ_VERSION);
-	if (!req)
-		return ERR_PTR(-ENOMEM);
-	memcpy(req->what, what, n);
-	return req;
-}
-
-/**
- * monc_get_version - newest and oldest version of a map on the monitors
- * @monc: the client
- * @what: "osdmap", "mdsmap", "monmap", "fsmap"...
- * @newest: the newest version
- * @oldest: the oldest version the monitors keep (may be NULL)
- *
- * Sleeps, interruptibly, at most the mount timeout.
- *
- * Context: process context, may sleep; from a handler too. Not from a
- * done() callback: that warns and returns -EDEADLK.
- *
- * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
- * -ENOMEM.
- */
-int monc_get_version(struct monc_client *monc, const char *what,
-		     u64 *newest, u64 *oldest)
-{
-	struct monc_request *req;
-	int ret;
-
-	if (!newest)
-		return -EINVAL;
-	if (monc_in_callback(monc, false))
-		return -EDEADLK;
-	req = monc_version_req(what);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	monc_block_enter(monc);
-	ret = monc_req_start(monc, req);
-	if (!ret) {
-		ret = monc_req_wait(monc, req);
-		if (!ret) {
-			*newest = req->newest;
-			if (oldest)
-				*oldest = req->oldest;
-		}
-	}
-	monc_block_exit(monc);
-	monc_req_put(req);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(monc_get_version);
-
-/**
- * monc_get_version_async - get_version without waiting
- * @monc: the client
- * @what: the map name
- * @newest: filled in before @done is called with 0
- * @oldest: likewise (may be NULL)
- * @done: called once with 0 or a negative errno (-ETIMEDOUT,
- *	-ESHUTDOWN); in the context monc_statfs_async() describes
- * @arg: passed to @done
- *
- * A monitor that does not know @what never answers: the request then
- * completes with -ETIMEDOUT after the mount timeout.
- *
- * Context: process context; does not sleep on the network.
- *
- * Return: 0 if @done will be called, else a negative errno.
- */
-int monc_get_version_async(struct monc_client *monc, const char *what,
-			   u64 *newest, u64 *oldest, monc_done_t done,
-			   void *arg)
-{
-	struct monc_request *req;
-	int ret;
-
-	if (!newest || !done)
-		return -EINVAL;
-	req = monc_version_req(what);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	req->newest_out = newest;
-	req->oldest_out = oldest;
-	req->done = done;
-	req->arg = arg;
-	ret = monc_req_start(monc, req);
-	monc_req_put(req);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(monc_get_version_async);
-
 /**
  * monc_global_id - our global id
  * @monc: the client
@@ -2734,8 +1938,6 @@ EXPORT_SYMBOL_GPL(monc_fsid);
  */
 void monc_test_info(struct monc_client *monc, struct monc_test_info *ti)
 {
-	struct monc_request *req;
-	unsigned long idx;
 	int i;
 
 	memset(ti, 0, sizeof(*ti));
@@ -2757,8 +1959,7 @@ void monc_test_info(struct monc_client *monc, struct monc_test_info *ti)
 	for (i = 0; i < MONC_MAX_MONS; i++)
 		if (monc->slot[i].con)
 			ti->inflight++;
-	xa_for_each(&monc->reqs, idx, req)
-		ti->pending++;
+	ti->pending = __monc_nr_requests(monc);
 	for (i = 0; i < MONC_MAP_COUNT; i++) {
 		ti->sub_want[i] = monc->subs[i].want;
 		ti->sub_start[i] = monc->subs[i].start;
@@ -2799,25 +2000,6 @@ void monc_test_tick(struct monc_client *monc, unsigned long advance)
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_test_tick);
 
-/**
- * monc_test_expire - age the pending requests, then expire them as the tick
- * @monc: the client
- * @advance: pretend the requests are this many jiffies older
- */
-void monc_test_expire(struct monc_client *monc, unsigned long advance)
-{
-	struct monc_request *req;
-	unsigned long idx;
-	LIST_HEAD(expired);
-
-	mutex_lock(&monc->mutex);
-	xa_for_each(&monc->reqs, idx, req)
-		req->started -= advance;
-	__monc_expire_requests(monc, &expired);
-	mutex_unlock(&monc->mutex);
-	monc_req_finish_list(&expired, -ETIMEDOUT);
-}
-EXPORT_SYMBOL_IF_KUNIT(monc_test_expire);
 #endif
 
 /* ------------------------------------------------------------------ */

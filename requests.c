@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests to the monitors: statfs and get_version, kept by tid in an
+ * XArray, sent once the session knows the cluster fsid, resent on every new
+ * session, expired after the mount timeout and failed with -ESHUTDOWN on
+ * stop.
+ *
+ * Locking: the tree (monc_client.reqs, next_tid) and everything a request
+ * reads of the session is guarded by the session mutex (monc_client.mutex);
+ * functions whose name starts with "__" are called with it held and assert
+ * it. A request taken out of the tree is owned by whoever took it and is
+ * finished (its done() called, its waiter woken) without the session mutex,
+ * under done_mutex, so that one done() of a client runs at a time.
+ *
+ * mon_client.c calls into this file (send the pending requests when a
+ * session opens, hand over a reply, expire, take them all on stop); this
+ * file never calls back into the session: a reply that does not decode is
+ * reported to the caller, which faults the connection.
+ */
+#define pr_fmt(fmt) "monc: " fmt
+
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "fault.h"
+#include "internal.h"
+
+#define MONC_STATFS_REPLY_LEN	56	/* fsid, le64 version, 4 x le64 */
+#define MONC_VERSION_REPLY_LEN	24	/* handle, version, oldest */
+
+enum monc_req_type {
+	MONC_REQ_STATFS,
+	MONC_REQ_VERSION,
+};
+
+struct monc_request {
+	struct kref kref;
+	struct list_head list;		/* on a local list while finishing */
+	struct monc_client *monc;
+	u32 tid;
+	enum monc_req_type type;
+	unsigned long started;		/* jiffies */
+	u64 sent_gen;			/* session generation it was sent on */
+	s64 pool;
+	char what[MONC_VERSION_WHAT_MAX + 1];
+	struct completion done_cmpl;
+	int result;
+	struct monc_statfs st;
+	u64 newest, oldest;
+	/* async only */
+	struct monc_statfs *st_out;
+	u64 *newest_out, *oldest_out;
+	monc_done_t done;
+	void *arg;
+};
+
+/* ------------------------------------------------------------------ */
+/* Reply decoders: every byte is hostile, decode within the length.     */
+
+/**
+ * monc_decode_statfs_reply - decode an MStatfsReply front
+ * @front: the front
+ * @len: its length: at least 56; bytes past them are ignored
+ * @fsid: the cluster fsid it carries
+ * @version: the paxos version
+ * @st: the usage
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_statfs_reply(const void *front, size_t len,
+					      uuid_t *fsid, u64 *version,
+					      struct monc_statfs *st)
+{
+	const void *p = front, *end = front + len;
+
+	if (len < MONC_STATFS_REPLY_LEN)
+		return -EINVAL;
+	if (monc_dec_fsid(&p, end, fsid) || monc_dec_u64(&p, end, version) ||
+	    monc_dec_u64(&p, end, &st->kb) ||
+	    monc_dec_u64(&p, end, &st->kb_used) ||
+	    monc_dec_u64(&p, end, &st->kb_avail) ||
+	    monc_dec_u64(&p, end, &st->num_objects))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_statfs_reply);
+
+/**
+ * monc_decode_version_reply - decode an MMonGetVersionReply front
+ * @front: the front
+ * @len: its length: at least 24; bytes past them are ignored
+ * @handle: the request handle (our tid)
+ * @newest: the newest version
+ * @oldest: the oldest version
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_version_reply(const void *front, size_t len,
+					       u64 *handle, u64 *newest,
+					       u64 *oldest)
+{
+	const void *p = front, *end = front + len;
+
+	if (len < MONC_VERSION_REPLY_LEN)
+		return -EINVAL;
+	if (monc_dec_u64(&p, end, handle) || monc_dec_u64(&p, end, newest) ||
+	    monc_dec_u64(&p, end, oldest))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_version_reply);
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                             */
+
+static void monc_req_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct monc_request, kref));
+}
+
+static void monc_req_put(struct monc_request *req)
+{
+	kref_put(&req->kref, monc_req_release);
+}
+
+/*
+ * Finish a request that the caller has taken out of the tree (and so owns
+ * the tree's reference). Called without the session mutex. done() calls of
+ * one client run one at a time under done_mutex, which records the task
+ * running them so that the calls a done() must not make fail fast.
+ */
+void monc_req_finish(struct monc_request *req, int err)
+{
+	struct monc_client *monc = req->monc;
+
+	req->result = err;
+	if (req->done) {
+		if (!err) {
+			if (req->st_out)
+				*req->st_out = req->st;
+			if (req->newest_out)
+				*req->newest_out = req->newest;
+			if (req->oldest_out)
+				*req->oldest_out = req->oldest;
+		}
+		mutex_lock(&monc->done_mutex);
+		WRITE_ONCE(monc->done_task, current);
+		req->done(req->arg, err);
+		WRITE_ONCE(monc->done_task, NULL);
+		mutex_unlock(&monc->done_mutex);
+	}
+	complete_all(&req->done_cmpl);
+	monc_req_put(req);
+}
+
+/* Finish every request on @list (taken out of the tree) with @err. */
+void monc_req_finish_list(struct list_head *list, int err)
+{
+	struct monc_request *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, list, list) {
+		list_del_init(&req->list);
+		monc_req_finish(req, err);
+	}
+}
+
+/*
+ * Take out of the tree every request older than the mount timeout, so that
+ * a request the monitors never answer (get_version of a map name they do
+ * not know: a Pacific monitor logs it and says nothing) still completes.
+ * The caller finishes them with -ETIMEDOUT once it dropped the mutex.
+ */
+void __monc_expire_requests(struct monc_client *monc,
+			    struct list_head *expired)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	lockdep_assert_held(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req) {
+		if (time_before(jiffies, req->started + monc->mount_timeout))
+			continue;
+		pr_debug("tid %u timed out\n", req->tid);
+		xa_erase(&monc->reqs, idx);
+		list_add_tail(&req->list, expired);
+	}
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Set by a KUnit case that makes the misuse on purpose: no splat then. */
+bool monc_test_quiet_misuse;
+EXPORT_SYMBOL_IF_KUNIT(monc_test_quiet_misuse);
+
+static bool monc_misuse_quiet(void)
+{
+	return READ_ONCE(monc_test_quiet_misuse);
+}
+#else
+static bool monc_misuse_quiet(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * The calls a done() callback must not make (they wait for the work that
+ * runs it), nor, with @handler, a handler (monc_stop() waits for the
+ * handlers; the mount completes after the osdmap handler): warn once and
+ * fail instead of deadlocking.
+ */
+bool monc_in_callback(struct monc_client *monc, bool handler)
+{
+	if (READ_ONCE(monc->done_task) != current &&
+	    (!handler || current_work() != &monc->handler_work))
+		return false;
+	if (monc_misuse_quiet())
+		pr_info("blocking call from a callback refused\n");
+	else
+		WARN_ONCE(1, "monc: blocking call from a done() callback or a handler\n");
+	return true;
+}
+
+/* A caller enters or leaves a blocking wait that monc_stop() waits out. */
+void monc_block_enter(struct monc_client *monc)
+{
+	atomic_inc(&monc->blocked);
+}
+
+void monc_block_exit(struct monc_client *monc)
+{
+	if (atomic_dec_and_test(&monc->blocked))
+		wake_up_all(&monc->blocked_wq);
+}
+
+static int __monc_send_request(struct monc_client *monc,
+			       struct monc_request *req)
+{
+	struct monc_msg *m;
+	void *p, *end;
+
+	lockdep_assert_held(&monc->mutex);
+	if (monc->state != MONC_S_OPEN || monc->cur < 0 || !monc->have_fsid)
+		return 0;		/* sent when the session has the fsid */
+	if (req->type == MONC_REQ_STATFS) {
+		m = monc_msg_new(MONC_MSG_STATFS, MONC_PAXOS_HDR_LEN + 16 + 1 + 8,
+				 GFP_NOFS);
+		if (!m)
+			return -ENOMEM;
+		p = m->front;
+		end = p + m->front_alloc;
+		monc_enc_paxos_hdr(&p, end);
+		monc_enc_fsid(&p, end, &monc->fsid);
+		if (req->pool == MONC_NO_POOL) {
+			monc_enc_u8(&p, end, 0);
+		} else {
+			monc_enc_u8(&p, end, 1);
+			monc_enc_u64(&p, end, req->pool);
+		}
+		/* MStatfs v2 (optional data pool), compat 1 */
+		monc_msg_setup(monc, m, MONC_MSG_STATFS, 2, 1, req->tid,
+			       p - m->front);
+	} else {
+		size_t wlen = strlen(req->what);
+
+		m = monc_msg_new(MONC_MSG_MON_GET_VERSION, 8 + 4 + wlen,
+				 GFP_NOFS);
+		if (!m)
+			return -ENOMEM;
+		p = m->front;
+		end = p + m->front_alloc;
+		monc_enc_u64(&p, end, req->tid);	/* handle */
+		monc_enc_str(&p, end, req->what, wlen);
+		/* the reply is matched by the handle; header tid stays 0 */
+		monc_msg_setup(monc, m, MONC_MSG_MON_GET_VERSION, 1, 1, 0,
+			       p - m->front);
+	}
+	req->sent_gen = monc->session_gen;
+	pr_debug("send %s tid %u\n",
+		 req->type == MONC_REQ_STATFS ? "statfs" : "get_version",
+		 req->tid);
+	return __monc_send(monc, monc->cur, m);
+}
+
+/* Send every request not yet sent on this session. */
+void __monc_send_pending(struct monc_client *monc)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	lockdep_assert_held(&monc->mutex);
+	if (monc->state != MONC_S_OPEN || !monc->have_fsid)
+		return;
+	xa_for_each(&monc->reqs, idx, req) {
+		if (req->sent_gen == monc->session_gen)
+			continue;
+		if (__monc_send_request(monc, req))
+			break;		/* out of memory: the tick retries */
+	}
+}
+
+/* Take request @tid of @type out of the tree; NULL if unknown. */
+static struct monc_request *__monc_take_request(struct monc_client *monc,
+						u64 tid,
+						enum monc_req_type type)
+{
+	struct monc_request *req;
+
+	lockdep_assert_held(&monc->mutex);
+	if (!tid || tid > U32_MAX)
+		return NULL;
+	req = xa_load(&monc->reqs, tid);
+	if (!req || req->type != type)
+		return NULL;
+	xa_erase(&monc->reqs, tid);
+	return req;
+}
+
+/* Whether @tid is a pending request (of any type). */
+static bool __monc_tid_pending(struct monc_client *monc, u64 tid)
+{
+	lockdep_assert_held(&monc->mutex);
+	return tid && tid <= U32_MAX && xa_load(&monc->reqs, tid);
+}
+
+/*
+ * A reply the session cannot use: one that does not decode, names another
+ * cluster, or answers a pending tid with the wrong message type. The
+ * monitor that sent it is not to be trusted with the request: the caller
+ * faults the session on -EBADMSG, so that the request is resent at once
+ * to another monitor rather than waiting out its timeout. A reply for a
+ * tid nobody waits for (one that timed out, or a duplicate) is only
+ * dropped.
+ */
+static int __monc_bad_reply(struct monc_client *monc, int i, const char *what,
+			    u32 len)
+{
+	lockdep_assert_held(&monc->mutex);
+	pr_warn_ratelimited("mon %pISpc: bad %s reply (%u bytes), reconnecting\n",
+			    &monc->slot[i].addr.ss, what, len);
+	return -EBADMSG;
+}
+
+static int __monc_handle_statfs_reply(struct monc_client *monc, int i,
+				      struct monc_msg *msg,
+				      struct monc_request **done)
+{
+	struct monc_request *req;
+	struct monc_statfs st;
+	u64 tid = le64_to_cpu(msg->hdr.tid), version;
+	uuid_t fsid;
+
+	lockdep_assert_held(&monc->mutex);
+	if (monc_decode_statfs_reply(msg->front, msg->front_len, &fsid,
+				     &version, &st) ||
+	    !monc->have_fsid || !uuid_equal(&fsid, &monc->fsid))
+		return __monc_bad_reply(monc, i, "statfs", msg->front_len);
+	req = __monc_take_request(monc, tid, MONC_REQ_STATFS);
+	if (!req) {
+		if (__monc_tid_pending(monc, tid))
+			return __monc_bad_reply(monc, i, "statfs",
+						msg->front_len);
+		pr_debug("statfs reply for unknown tid %llu\n", tid);
+		return 0;
+	}
+	req->st = st;
+	*done = req;
+	return 0;
+}
+
+static int __monc_handle_version_reply(struct monc_client *monc, int i,
+				       struct monc_msg *msg,
+				       struct monc_request **done)
+{
+	struct monc_request *req;
+	u64 handle, newest, oldest;
+
+	lockdep_assert_held(&monc->mutex);
+	if (monc_decode_version_reply(msg->front, msg->front_len, &handle,
+				      &newest, &oldest))
+		return __monc_bad_reply(monc, i, "get_version",
+					msg->front_len);
+	req = __monc_take_request(monc, handle, MONC_REQ_VERSION);
+	if (!req) {
+		if (__monc_tid_pending(monc, handle))
+			return __monc_bad_reply(monc, i, "get_version",
+						msg->front_len);
+		pr_debug("get_version reply for unknown handle %llu\n", handle);
+		return 0;
+	}
+	req->newest = newest;
+	req->oldest = oldest;
+	*done = req;
+	return 0;
+}
+
+/**
+ * __monc_handle_request_reply - match a reply from the session's monitor
+ * @monc: the client
+ * @i: the slot it came on (the session's)
+ * @msg: the reply
+ * @done: set to the request it answers, taken out of the tree, for the
+ *	caller to finish with monc_req_finish() once it dropped the mutex;
+ *	left alone when the reply answers nothing pending
+ *
+ * Context: the session mutex held.
+ * Return: 0, or -EBADMSG for a reply the caller must fault the session on.
+ */
+int __monc_handle_request_reply(struct monc_client *monc, int i,
+				struct monc_msg *msg,
+				struct monc_request **done)
+{
+	lockdep_assert_held(&monc->mutex);
+	switch (le16_to_cpu(msg->hdr.type)) {
+	case MONC_MSG_STATFS_REPLY:
+		return __monc_handle_statfs_reply(monc, i, msg, done);
+	case MONC_MSG_MON_GET_VERSION_REPLY:
+		return __monc_handle_version_reply(monc, i, msg, done);
+	default:
+		return 0;
+	}
+}
+
+/* Take every request out of the tree, onto @list (monc_stop()). */
+void __monc_take_all_requests(struct monc_client *monc,
+			      struct list_head *list)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	lockdep_assert_held(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req) {
+		xa_erase(&monc->reqs, idx);
+		list_add_tail(&req->list, list);
+	}
+}
+
+/* The number of pending requests (tests, debugfs). */
+unsigned int __monc_nr_requests(struct monc_client *monc)
+{
+	struct monc_request *req;
+	unsigned long idx;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req)
+		n++;
+	return n;
+}
+
+/**
+ * monc_show_requests - print the pending requests for debugfs
+ * @monc: the client
+ * @s: the seq_file
+ */
+void monc_show_requests(struct monc_client *monc, struct seq_file *s)
+{
+	struct monc_request *req;
+	unsigned long idx;
+
+	mutex_lock(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req) {
+		seq_printf(s, "%u %s", req->tid,
+			   req->type == MONC_REQ_STATFS ? "statfs" :
+			   "get_version");
+		if (req->type == MONC_REQ_STATFS && req->pool != MONC_NO_POOL)
+			seq_printf(s, " pool %lld", req->pool);
+		if (req->type == MONC_REQ_VERSION)
+			seq_printf(s, " %s", req->what);
+		seq_printf(s, " age_ms %u%s\n",
+			   jiffies_to_msecs(jiffies - req->started),
+			   req->sent_gen == monc->session_gen &&
+			   monc->state == MONC_S_OPEN ? " sent" : " queued");
+	}
+	mutex_unlock(&monc->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_show_requests);
+
+/* ------------------------------------------------------------------ */
+/* Requests API                                                         */
+
+static struct monc_request *monc_req_alloc(enum monc_req_type type)
+{
+	struct monc_request *req;
+
+	req = monc_kzalloc(sizeof(*req), GFP_NOFS);
+	if (!req)
+		return NULL;
+	kref_init(&req->kref);
+	INIT_LIST_HEAD(&req->list);
+	init_completion(&req->done_cmpl);
+	req->type = type;
+	req->started = jiffies;
+	req->pool = MONC_NO_POOL;
+	return req;
+}
+
+/* Put @req in the tree (which takes a reference) and send it if we can. */
+static int monc_req_start(struct monc_client *monc, struct monc_request *req)
+{
+	u32 tid;
+	int ret;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	req->monc = monc;
+	kref_get(&req->kref);
+	ret = monc_xa_alloc_cyclic(&monc->reqs, &tid, req,
+				   XA_LIMIT(1, U32_MAX), &monc->next_tid,
+				   GFP_NOFS);
+	if (ret < 0) {
+		kref_put(&req->kref, monc_req_release);
+		goto out;
+	}
+	ret = 0;
+	req->tid = tid;
+	if (__monc_send_request(monc, req))
+		pr_debug("tid %u queued (no memory to send now)\n", tid);
+out:
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+
+/* Wait for a synchronous request; cancel it safely on timeout or signal. */
+static int monc_req_wait(struct monc_client *monc, struct monc_request *req)
+{
+	long left;
+	int ret;
+
+	left = wait_for_completion_interruptible_timeout(&req->done_cmpl,
+							 monc->mount_timeout);
+	if (left > 0)
+		return req->result;
+	mutex_lock(&monc->mutex);
+	if (xa_load(&monc->reqs, req->tid) == req) {
+		xa_erase(&monc->reqs, req->tid);
+		mutex_unlock(&monc->mutex);
+		monc_req_finish(req, left ? -EINTR : -ETIMEDOUT);
+		return left ? -EINTR : -ETIMEDOUT;
+	}
+	mutex_unlock(&monc->mutex);
+	/* a reply or stop took it just now and is completing it */
+	wait_for_completion(&req->done_cmpl);
+	ret = req->result;
+	return ret;
+}
+
+static int monc_check_pool(s64 pool)
+{
+	return pool == MONC_NO_POOL || pool >= 0 ? 0 : -EINVAL;
+}
+
+/**
+ * monc_statfs - the cluster's (or a data pool's) usage
+ * @monc: the client
+ * @data_pool: a pool id, or %MONC_NO_POOL for the whole cluster
+ * @buf: the result
+ *
+ * Sleeps, interruptibly, at most the mount timeout. The request is queued
+ * until the session knows the cluster fsid and resent on every new session.
+ *
+ * Context: process context, may sleep; from a handler too. Not from a
+ * done() callback (it runs in the work that would complete the request):
+ * that warns and returns -EDEADLK; use monc_statfs_async() there.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
+ * -ENOMEM.
+ */
+int monc_statfs(struct monc_client *monc, s64 data_pool,
+		struct monc_statfs *buf)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (monc_check_pool(data_pool) || !buf)
+		return -EINVAL;
+	if (monc_in_callback(monc, false))
+		return -EDEADLK;
+	req = monc_req_alloc(MONC_REQ_STATFS);
+	if (!req)
+		return -ENOMEM;
+	req->pool = data_pool;
+	monc_block_enter(monc);
+	ret = monc_req_start(monc, req);
+	if (!ret) {
+		ret = monc_req_wait(monc, req);
+		if (!ret)
+			*buf = req->st;
+	}
+	monc_block_exit(monc);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_statfs);
+
+/**
+ * monc_statfs_async - statfs without waiting
+ * @monc: the client
+ * @data_pool: a pool id, or %MONC_NO_POOL
+ * @buf: filled in before @done is called with 0
+ * @done: called once with 0 or a negative errno: -ETIMEDOUT when no
+ *	monitor answered within the mount timeout, -ESHUTDOWN when the
+ *	client is stopped first
+ * @arg: passed to @done
+ *
+ * @done runs in process context without monc's locks held, one done() of
+ * this client at a time: from monc's workqueue (the connection that got
+ * the reply, or the tick), or from monc_stop() in its caller's context.
+ * It may call monc_statfs_async() and the other non-blocking calls. It
+ * must not call monc_stop(), monc_destroy(), monc_wait_mount() or a
+ * synchronous request, which would wait for the work running it: those
+ * warn and fail (-EDEADLK) or return without effect.
+ *
+ * Context: process context; does not sleep on the network.
+ *
+ * Return: 0 if @done will be called, else a negative errno.
+ */
+int monc_statfs_async(struct monc_client *monc, s64 data_pool,
+		      struct monc_statfs *buf, monc_done_t done, void *arg)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (monc_check_pool(data_pool) || !buf || !done)
+		return -EINVAL;
+	req = monc_req_alloc(MONC_REQ_STATFS);
+	if (!req)
+		return -ENOMEM;
+	req->pool = data_pool;
+	req->st_out = buf;
+	req->done = done;
+	req->arg = arg;
+	ret = monc_req_start(monc, req);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_statfs_async);
+
+static struct monc_request *monc_version_req(const char *what)
+{
+	struct monc_request *req;
+	size_t n;
+
+	if (!what)
+		return ERR_PTR(-EINVAL);
+	n = strnlen(what, MONC_VERSION_WHAT_MAX + 1);
+	if (!n || n > MONC_VERSION_WHAT_MAX)
+		return ERR_PTR(-EINVAL);
+	req = monc_req_alloc(MONC_REQ_VERSION);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	memcpy(req->what, what, n);
+	return req;
+}
+
+/**
+ * monc_get_version - newest and oldest version of a map on the monitors
+ * @monc: the client
+ * @what: "osdmap", "mdsmap", "monmap", "fsmap"...
+ * @newest: the newest version
+ * @oldest: the oldest version the monitors keep (may be NULL)
+ *
+ * Sleeps, interruptibly, at most the mount timeout.
+ *
+ * Context: process context, may sleep; from a handler too. Not from a
+ * done() callback: that warns and returns -EDEADLK.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EINVAL, -EDEADLK or
+ * -ENOMEM.
+ */
+int monc_get_version(struct monc_client *monc, const char *what,
+		     u64 *newest, u64 *oldest)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (!newest)
+		return -EINVAL;
+	if (monc_in_callback(monc, false))
+		return -EDEADLK;
+	req = monc_version_req(what);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	monc_block_enter(monc);
+	ret = monc_req_start(monc, req);
+	if (!ret) {
+		ret = monc_req_wait(monc, req);
+		if (!ret) {
+			*newest = req->newest;
+			if (oldest)
+				*oldest = req->oldest;
+		}
+	}
+	monc_block_exit(monc);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_get_version);
+
+/**
+ * monc_get_version_async - get_version without waiting
+ * @monc: the client
+ * @what: the map name
+ * @newest: filled in before @done is called with 0
+ * @oldest: likewise (may be NULL)
+ * @done: called once with 0 or a negative errno (-ETIMEDOUT,
+ *	-ESHUTDOWN); in the context monc_statfs_async() describes
+ * @arg: passed to @done
+ *
+ * A monitor that does not know @what never answers: the request then
+ * completes with -ETIMEDOUT after the mount timeout.
+ *
+ * Context: process context; does not sleep on the network.
+ *
+ * Return: 0 if @done will be called, else a negative errno.
+ */
+int monc_get_version_async(struct monc_client *monc, const char *what,
+			   u64 *newest, u64 *oldest, monc_done_t done,
+			   void *arg)
+{
+	struct monc_request *req;
+	int ret;
+
+	if (!newest || !done)
+		return -EINVAL;
+	req = monc_version_req(what);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	req->newest_out = newest;
+	req->oldest_out = oldest;
+	req->done = done;
+	req->arg = arg;
+	ret = monc_req_start(monc, req);
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_get_version_async);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * monc_test_expire - age the pending requests, then expire them as the tick
+ * @monc: the client
+ * @advance: pretend the requests are this many jiffies older
+ */
+void monc_test_expire(struct monc_client *monc, unsigned long advance)
+{
+	struct monc_request *req;
+	unsigned long idx;
+	LIST_HEAD(expired);
+
+	mutex_lock(&monc->mutex);
+	xa_for_each(&monc->reqs, idx, req)
+		req->started -= advance;
+	__monc_expire_requests(monc, &expired);
+	mutex_unlock(&monc->mutex);
+	monc_req_finish_list(&expired, -ETIMEDOUT);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_test_expire);
+#endif
