@@ -11,9 +11,15 @@
  *                        entity name (le32 type, le32 len, id),
  *                        le64 global id (0, or the old one to reclaim)
  *
- * Locking: none here. Every call on one struct monc_auth is serialized by
- * the caller (the session mutex); nothing in this file takes a lock or
- * calls back into the session.
+ * It also exports the service ticket and authorizer API of mon_client.h
+ * (the end of this file), which a client calls for its own connections to
+ * OSDs, MDSs and managers.
+ *
+ * Locking: the session's calls on one struct monc_auth are serialized by
+ * the session mutex, held by the caller. The exported API takes that mutex
+ * itself, through monc_session_auth_lock() (mon_client.c), only to read or
+ * change the tickets; an authorizer is a copy with its own mutex, which
+ * nothing else nests inside.
  */
 
 #define pr_fmt(fmt) "monc: " fmt
@@ -22,6 +28,8 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -116,46 +124,6 @@ err_free_auth:
 	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_auth_create);
-
-/**
- * monc_auth_clone() - a copy of @src for another connection
- * @src: the state to copy
- * @gfp: allocation flags (GFP_NOFS on paths a filesystem may hit)
- *
- * For hunting several monitors in parallel: each connection authenticates
- * with its own copy (its own server challenge), and the session keeps the
- * copy of the connection that wins and destroys the others. A copy has
- * the name, methods, secret, global id and cephx tickets of @src (so that
- * it reclaims the global id) and starts negotiating, like after
- * monc_auth_reset().
- *
- * Return: the copy, or an ERR_PTR (-ENOMEM, or the crypto API's error).
- */
-struct monc_auth *monc_auth_clone(const struct monc_auth *src, gfp_t gfp)
-{
-	struct monc_auth *auth;
-	int err;
-
-	auth = monc_kzalloc(sizeof(*auth), gfp);
-	if (!auth)
-		return ERR_PTR(-ENOMEM);
-	auth->methods = src->methods;
-	memcpy(auth->name, src->name, sizeof(auth->name));
-	auth->global_id = src->global_id;
-	if (src->x) {
-		auth->x = monc_x_clone(src->x, gfp);
-		if (IS_ERR(auth->x)) {
-			err = PTR_ERR(auth->x);
-			goto err_free_auth;
-		}
-	}
-	return auth;
-
-err_free_auth:
-	kfree(auth);
-	return ERR_PTR(err);
-}
-EXPORT_SYMBOL_IF_KUNIT(monc_auth_clone);
 
 /**
  * monc_auth_destroy() - free the state; secrets and session keys are zeroed
@@ -415,4 +383,372 @@ struct monc_auth_x *monc_auth_x_of(struct monc_auth *auth)
 	return auth->x;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_auth_x_of);
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Service tickets and authorizers: the API of mon_client.h */
+
+#define MONC_WANTABLE_SERVICES	(MONC_SERVICE_MON | MONC_SERVICE_MDS | \
+				 MONC_SERVICE_OSD | MONC_SERVICE_MGR)
+
+static bool monc_service_ok(unsigned int service)
+{
+	return service && !(service & (service - 1)) &&
+	       (service & MONC_WANTABLE_SERVICES);
+}
+
+/**
+ * monc_want_tickets() - hold cephx tickets for these services from now on
+ * @monc: the client
+ * @services: %MONC_SERVICE_OSD, %MONC_SERVICE_MDS, %MONC_SERVICE_MGR (and
+ *	%MONC_SERVICE_MON, always held) ORed together
+ *
+ * The tickets come with the next authentication or renewal (the tick sends
+ * one within a keepalive interval when a wanted ticket is missing) and are
+ * renewed with the others. With auth none it does nothing. Asking before
+ * monc_open_session() gets them with the first authentication.
+ *
+ * Context: process context; takes the session mutex.
+ * Return: 0, or -EINVAL for an unknown service bit.
+ */
+int monc_want_tickets(struct monc_client *monc, unsigned int services)
+{
+	struct monc_auth *auth;
+
+	if (!services || (services & ~MONC_WANTABLE_SERVICES))
+		return -EINVAL;
+	auth = monc_session_auth_lock(monc);
+	if (auth->x)
+		monc_x_want(auth->x, services);
+	monc_session_auth_unlock(monc);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(monc_want_tickets);
+
+/**
+ * monc_invalidate_ticket() - drop a service's ticket after a refusal
+ * @monc: the client
+ * @service: one %MONC_SERVICE_* bit
+ *
+ * For a connection whose authorizer the service refused (msgr v1
+ * TAG_BADAUTHORIZER): the ticket, or the rotating secret the service
+ * sealed it with, is stale. monc drops it and asks the monitors for a new
+ * one at once (within a keepalive interval); monc_authorizer_create()
+ * returns -ENOKEY until it is in. Authorizers already built keep their
+ * copy. Nothing happens with auth none.
+ *
+ * Context: process context; takes the session mutex.
+ */
+void monc_invalidate_ticket(struct monc_client *monc, unsigned int service)
+{
+	struct monc_auth *auth;
+
+	if (!monc_service_ok(service))
+		return;
+	auth = monc_session_auth_lock(monc);
+	if (auth->x && auth->protocol == MONC_AUTH_CEPHX)
+		monc_x_invalidate(auth->x, service);
+	monc_session_auth_unlock(monc);
+}
+EXPORT_SYMBOL_GPL(monc_invalidate_ticket);
+
+/* auth none: {u8 1, entity name (le32 type, le32 len, id), le64 global id} */
+static int monc_none_authorizer(struct monc_auth *auth,
+				struct monc_authorizer *a)
+{
+	size_t nlen = strlen(auth->name);
+	void *p, *end;
+
+	a->alloc = 1 + 4 + 4 + nlen + 8;
+	a->buf = monc_kzalloc(a->alloc, GFP_NOFS);
+	if (!a->buf)
+		return -ENOMEM;
+	p = a->buf;
+	end = a->buf + a->alloc;
+	if (monc_enc_u8(&p, end, 1) ||
+	    monc_enc_u32(&p, end, MONC_ENTITY_TYPE_CLIENT) ||
+	    monc_enc_str(&p, end, auth->name, nlen) ||
+	    monc_enc_u64(&p, end, auth->global_id))
+		return -ENOSPC;
+	a->len = a->alloc;
+	return 0;
+}
+
+/**
+ * monc_authorizer_create() - build an authorizer for a connection
+ * @monc: the client
+ * @service: the %MONC_SERVICE_* bit of the daemon to connect to
+ *
+ * With cephx the authorizer carries the service's ticket and a fresh
+ * nonce, sealed with the ticket's session key (CephXAuthorize v2, the
+ * cephx v2 form with room for a server challenge); the service is wanted
+ * from now on. With auth none it carries the entity name and global id.
+ * It copies what it needs: renewals and invalidations do not change it,
+ * and it stays usable after monc_stop() (it is pure computation).
+ *
+ * Context: process context; may sleep (allocates its cipher transforms,
+ * takes the session mutex briefly).
+ * Return: the authorizer; ERR_PTR(-ENOKEY) when no unexpired ticket is held
+ * yet (one is being asked for: try again after a keepalive interval or
+ * two), -EAGAIN before the first authentication, -EINVAL for a bad
+ * service, -ENOMEM, or the crypto API's error.
+ */
+struct monc_authorizer *monc_authorizer_create(struct monc_client *monc,
+					       unsigned int service)
+{
+	struct monc_authorizer *a;
+	struct monc_auth *auth;
+	int err;
+
+	if (!monc_service_ok(service))
+		return ERR_PTR(-EINVAL);
+	a = monc_kzalloc(sizeof(*a), GFP_NOFS);
+	if (!a)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&a->lock);
+	a->service = service;
+
+	auth = monc_session_auth_lock(monc);
+	a->global_id = auth->global_id;
+	a->protocol = auth->protocol;
+	if (!auth->global_id || !auth->protocol)
+		err = -EAGAIN;
+	else if (auth->protocol == MONC_AUTH_CEPHX)
+		err = monc_x_authorizer_ticket(auth->x, service, a);
+	else
+		err = monc_none_authorizer(auth, a);
+	monc_session_auth_unlock(monc);
+	if (err)
+		goto err_free;
+	if (a->protocol != MONC_AUTH_CEPHX)
+		return a;
+
+	err = monc_crypto_init(&a->crypto, a->key.type);
+	if (err)
+		goto err_free;
+	a->have_crypto = true;
+	get_random_bytes(&a->nonce, sizeof(a->nonce));
+	err = monc_x_authorizer_seal(a, false, 0);
+	if (err)
+		goto err_free;
+	return a;
+
+err_free:
+	monc_authorizer_destroy(a);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_create);
+
+/**
+ * monc_authorizer_destroy() - free an authorizer; its keys are zeroed
+ * @a: the authorizer, or NULL or an error pointer (nothing happens)
+ *
+ * Context: any context that may sleep.
+ */
+void monc_authorizer_destroy(struct monc_authorizer *a)
+{
+	if (IS_ERR_OR_NULL(a))
+		return;
+	if (a->have_crypto)
+		monc_crypto_free(&a->crypto);
+	kfree_sensitive(a->buf);
+	mutex_destroy(&a->lock);
+	kfree_sensitive(a);
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_destroy);
+
+/**
+ * monc_authorizer_protocol() - the connect's authorizer_protocol field
+ * @a: the authorizer
+ *
+ * Context: any.
+ * Return: %MONC_AUTH_CEPHX or %MONC_AUTH_NONE.
+ */
+u32 monc_authorizer_protocol(struct monc_authorizer *a)
+{
+	return a->protocol;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_protocol);
+
+/**
+ * monc_authorizer_buf() - the bytes to send after ceph_msg_connect
+ * @a: the authorizer
+ * @len: their number (the connect's authorizer_len)
+ *
+ * The buffer changes after monc_authorizer_add_challenge(); it is valid
+ * until then or until monc_authorizer_destroy().
+ *
+ * Context: any; the caller serializes it with the calls that change @a.
+ * Return: the bytes.
+ */
+const void *monc_authorizer_buf(struct monc_authorizer *a, u32 *len)
+{
+	*len = a->len;
+	return a->buf;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_buf);
+
+/**
+ * monc_authorizer_add_challenge() - answer the service's challenge
+ * @a: the authorizer
+ * @challenge: the connect reply's authorizer bytes after
+ *	TAG_CHALLENGE_AUTHORIZER (16)
+ * @len: their number
+ *
+ * Seals part b again with the server challenge plus one; send the connect
+ * again with monc_authorizer_buf().
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EACCES if the challenge does not open with the ticket's
+ * session key (a hostile or confused peer); -EINVAL if it is malformed or
+ * @a is not cephx; -ENOMEM.
+ */
+int monc_authorizer_add_challenge(struct monc_authorizer *a,
+				  const void *challenge, u32 len)
+{
+	int ret;
+
+	if (a->protocol != MONC_AUTH_CEPHX)
+		return -EINVAL;
+	mutex_lock(&a->lock);
+	ret = monc_x_authorizer_challenge(a, challenge, len);
+	mutex_unlock(&a->lock);
+	if (ret)
+		pr_err_ratelimited("authorizer challenge from the service rejected: %d\n",
+				   ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_add_challenge);
+
+/**
+ * monc_authorizer_verify_reply() - authenticate the service (mutual auth)
+ * @a: the authorizer
+ * @reply: the connect reply's authorizer bytes (READY or SEQ)
+ * @len: their number
+ * @con_secret: where to put the connection secret (msgr2), or NULL
+ * @con_secret_len: in: room at @con_secret; out: its length, 0 if none.
+ *	May be NULL with @con_secret.
+ *
+ * The service proves it could open the ticket (so it knows the session
+ * key) by answering our nonce plus one, sealed with that key. An empty
+ * reply fails with cephx: a real service always sends one. With auth none
+ * any reply is accepted.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EACCES when the reply does not open or has the wrong nonce
+ * (drop the connection: this is not the service); -EINVAL when it is
+ * malformed or the secret does not fit; -ENOMEM.
+ */
+int monc_authorizer_verify_reply(struct monc_authorizer *a,
+				 const void *reply, u32 len,
+				 u8 *con_secret, u32 *con_secret_len)
+{
+	int ret;
+
+	if (con_secret_len && !con_secret)
+		*con_secret_len = 0;
+	if (a->protocol != MONC_AUTH_CEPHX)
+		return 0;
+	mutex_lock(&a->lock);
+	ret = monc_x_authorizer_reply(a, reply, len, con_secret,
+				      con_secret_len);
+	mutex_unlock(&a->lock);
+	if (ret)
+		pr_err_ratelimited("authorizer reply from the service rejected: %d\n",
+				   ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_verify_reply);
+
+/**
+ * monc_authorizer_sign() - the signature for a message's footer
+ * @a: the authorizer of the connection
+ * @features: the features in effect on it (ours AND the peer's)
+ * @f: the message's header and footer fields, CRCs already computed
+ * @sig: the footer's sig field; set FOOTER_SIGNED (bit 2) in its flags
+ *
+ * Without MSG_AUTH in @features, or with auth none, *@sig is 0 (the
+ * footer then has no sig field). The scheme follows @features' CEPHX_V2.
+ *
+ * Context: process context; may sleep. Calls on one authorizer are
+ * serialized by its mutex.
+ * Return: 0, or -EOPNOTSUPP (an aes256k key without CEPHX_V2) or a cipher
+ * error.
+ */
+int monc_authorizer_sign(struct monc_authorizer *a, u64 features,
+			 const struct monc_sig_fields *f, __le64 *sig)
+{
+	u64 s = 0;
+	int ret = 0;
+
+	if (a->protocol == MONC_AUTH_CEPHX &&
+	    (features & MONC_FEATURE_MSG_AUTH)) {
+		mutex_lock(&a->lock);
+		ret = monc_x_calc_signature(a, features & MONC_FEATURE_CEPHX_V2,
+					    f, &s);
+		mutex_unlock(&a->lock);
+	}
+	*sig = cpu_to_le64(s);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_sign);
+
+/**
+ * monc_authorizer_check() - check a received message's signature
+ * @a: the authorizer of the connection
+ * @features: the features in effect on it
+ * @f: the message's header and footer fields as received
+ * @sig: the footer's sig field as received
+ *
+ * Without MSG_AUTH in @features, or with auth none, there is nothing to
+ * check.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 if the signature matches; -EBADMSG if not (drop the message
+ * and the connection: it was forged or corrupted); a cipher error.
+ */
+int monc_authorizer_check(struct monc_authorizer *a, u64 features,
+			  const struct monc_sig_fields *f, __le64 sig)
+{
+	__le64 want;
+	int ret;
+
+	if (a->protocol != MONC_AUTH_CEPHX ||
+	    !(features & MONC_FEATURE_MSG_AUTH))
+		return 0;
+	ret = monc_authorizer_sign(a, features, f, &want);
+	if (ret)
+		return ret;
+	if (want != sig) {
+		pr_err_ratelimited("message seq %llu from the service: bad signature\n",
+				   f->seq);
+		return -EBADMSG;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(monc_authorizer_check);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * monc_authorizer_test_rekey() - seal part b with a wrong key (tests only)
+ * @a: a cephx authorizer
+ *
+ * Flips a bit of the copy of the session key and seals part b again, so
+ * that a service must refuse it: the integration test's "wrong key".
+ *
+ * Return: 0 or a negative errno.
+ */
+int monc_authorizer_test_rekey(struct monc_authorizer *a)
+{
+	int ret;
+
+	if (a->protocol != MONC_AUTH_CEPHX)
+		return -EINVAL;
+	mutex_lock(&a->lock);
+	a->key.key[0] ^= 0x01;
+	ret = monc_x_authorizer_seal(a, false, 0);
+	mutex_unlock(&a->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_authorizer_test_rekey);
 #endif

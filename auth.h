@@ -23,8 +23,11 @@
 #define _MONC_AUTH_H
 
 #include <linux/gfp.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+
+#include "mon_client.h"
 
 struct monc_auth;
 
@@ -35,13 +38,6 @@ struct monc_auth;
 struct monc_auth *monc_auth_create(unsigned int methods, const char *name,
 				   const u8 *secret, unsigned int secret_len);
 void monc_auth_destroy(struct monc_auth *auth);
-
-/*
- * A copy for another connection (parallel hunting): same name, methods,
- * secret, global id and cephx tickets; starts at the hello. The session
- * keeps the winner's copy and destroys the rest.
- */
-struct monc_auth *monc_auth_clone(const struct monc_auth *src, gfp_t gfp);
 
 /* Forget per-session state before a new session (keeps tickets to renew). */
 void monc_auth_reset(struct monc_auth *auth);
@@ -91,12 +87,12 @@ void monc_auth_show(struct monc_auth *auth, struct seq_file *s);
 struct monc_auth_x;
 
 struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len);
-struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp);
 void monc_x_destroy(struct monc_auth_x *x);
 void monc_x_reset(struct monc_auth_x *x);
 int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);
 int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
 bool monc_x_need_renew(struct monc_auth_x *x);
+void monc_x_want(struct monc_auth_x *x, u32 services);
 void monc_x_show(struct monc_auth_x *x, struct seq_file *s);
 
 /*
@@ -162,6 +158,52 @@ int monc_crypto_decrypt(struct monc_crypto *c, const struct monc_key *key,
 int monc_crypto_hmac_sha256(struct monc_crypto *c, const struct monc_key *key,
 			    const void *data, u32 len, u8 *out);
 
+/* cephx key usages of the authorizer exchange (client <-> service) */
+#define MONC_X_USAGE_AUTHORIZE			0x10
+#define MONC_X_USAGE_AUTHORIZE_CHALLENGE	0x11
+#define MONC_X_USAGE_AUTHORIZE_REPLY		0x12
+
+/* Longest connection secret an authorizer reply may carry (msgr2). */
+#define MONC_MAX_CON_SECRET_LEN		64
+
+/*
+ * An authorizer for one connection to a service (auth_x.c; the exported
+ * API is in mon_client.h). It holds copies of what it needs (the ticket's
+ * session key, secret id and blob), so that it outlives renewals and never
+ * touches the session: @lock serializes its own calls.
+ */
+struct monc_authorizer {
+	struct mutex lock;		/* the fields below, and @crypto */
+	u32 protocol;			/* MONC_AUTH_NONE or MONC_AUTH_CEPHX */
+	u32 service;			/* entity type bit */
+	u64 global_id;
+	u64 secret_id;
+	u64 nonce;
+	struct monc_key key;		/* the ticket's session key */
+	struct monc_crypto crypto;
+	bool have_crypto;
+	u8 *buf;			/* authorizer bytes: part a, sealed b */
+	u32 len;
+	u32 a_len;			/* bytes of part a */
+	u32 alloc;
+	u8 scratch[64];			/* signature block, in kmalloc'ed memory */
+#if IS_ENABLED(CONFIG_KUNIT)
+	const u8 *test_confounder;
+#endif
+};
+
+int monc_x_authorizer_ticket(struct monc_auth_x *x, u32 service,
+			     struct monc_authorizer *a);
+int monc_x_authorizer_seal(struct monc_authorizer *a, bool have_challenge,
+			   u64 server_challenge);
+int monc_x_authorizer_challenge(struct monc_authorizer *a,
+				const void *challenge, u32 len);
+int monc_x_authorizer_reply(struct monc_authorizer *a, const void *reply,
+			    u32 len, u8 *con_secret, u32 *con_secret_len);
+void monc_x_invalidate(struct monc_auth_x *x, u32 service);
+int monc_x_calc_signature(struct monc_authorizer *a, bool cephx_v2,
+			  const struct monc_sig_fields *f, u64 *sig);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* crypto.c's RFC 8009 primitives, for the known answers. */
 int monc_krb5_hmac(struct monc_crypto *c, const u8 *key, u32 key_len,
@@ -185,6 +227,9 @@ int monc_x_decrypt(struct monc_auth_x *x, const struct monc_key *key,
 		   u32 *plain_len);
 int monc_x_challenge_key(struct monc_auth_x *x, u64 server_challenge,
 			 u64 client_challenge, u64 *key);
+int monc_x_authorizer_encode_a(struct monc_authorizer *a, u64 secret_id,
+			       const u8 *blob, u32 blob_len);
+int monc_authorizer_test_rekey(struct monc_authorizer *a);
 #endif
 
 #endif /* _MONC_AUTH_H */

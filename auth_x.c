@@ -59,6 +59,7 @@
 #include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -76,6 +77,7 @@
 #define MONC_X_ENC_MAGIC		0xff009cad8826aa55ULL
 #define MONC_X_ENC_HDR_LEN		9	/* u8 v, le64 magic */
 #define MONC_X_CHALLENGE_LEN		9	/* u8 v, le64 challenge */
+#define MONC_X_AUTHORIZE_B_LEN		18	/* u8 v, le64 nonce, u8, le64 */
 
 /* Service bits are entity types: MON 1, MDS 2, OSD 4, CLIENT 8, MGR 16, AUTH 32. */
 #define MONC_X_NSERVICES		6
@@ -138,6 +140,84 @@ static void monc_x_ticket_clear(struct monc_x_ticket *t)
 	memzero_explicit(t, sizeof(*t));
 }
 
+/*
+ * Seal @plain (at most MONC_X_MAX_PLAIN bytes) with @key as encode_encrypt()
+ * does and write le32 length + ciphertext at *@p. @confounder is aes256k's
+ * (NULL: random).
+ */
+static int monc_x_seal(struct monc_crypto *c, const struct monc_key *key,
+		       u32 usage, const u8 *confounder, const void *plain,
+		       u32 len, void **p, void *end)
+{
+	u32 head = monc_crypto_head_len(key->type);
+	u32 clen;
+	u8 *buf;
+	int ret;
+
+	if (len > MONC_X_MAX_PLAIN)
+		return -EINVAL;
+	clen = monc_crypto_sealed_len(key->type, MONC_X_ENC_HDR_LEN + len);
+	if (monc_enc_has(*p, end, 4 + clen))
+		return -ENOSPC;
+
+	buf = monc_kmalloc(clen, GFP_NOFS);
+	if (!buf)
+		return -ENOMEM;
+	buf[head] = 1;
+	put_unaligned_le64(MONC_X_ENC_MAGIC, buf + head + 1);
+	memcpy(buf + head + MONC_X_ENC_HDR_LEN, plain, len);
+	ret = monc_crypto_encrypt(c, key, usage, confounder, buf,
+				  MONC_X_ENC_HDR_LEN + len);
+	if (!ret) {
+		monc_enc_u32(p, end, clen);
+		monc_enc_copy(p, end, buf, clen);
+	}
+	kfree_sensitive(buf);
+	return ret;
+}
+
+/*
+ * Open @clen bytes of ciphertext sealed with @key: on success *@buf is a
+ * kmalloc'ed buffer whose first *@plain_len bytes are the plaintext after
+ * the encryption header. -EINVAL for an absurd length, -EACCES if it does
+ * not open (wrong key, tampered, wrong magic), -ENOMEM.
+ */
+static int monc_x_open(struct monc_crypto *c, const struct monc_key *key,
+		       u32 usage, const void *sealed, u32 clen, u8 **buf,
+		       u32 *plain_len)
+{
+	u32 off, plen;
+	u8 *b;
+	int ret;
+
+	if (!clen || clen > MONC_X_MAX_SEALED)
+		return -EINVAL;
+	b = monc_kmemdup(sealed, clen, GFP_NOFS);
+	if (!b)
+		return -ENOMEM;
+	ret = monc_crypto_decrypt(c, key, usage, b, clen, &off, &plen);
+	if (ret) {
+		if (ret != -ENOMEM)
+			ret = -EACCES;
+		goto err_free;
+	}
+	ret = -EACCES;
+	if (plen < MONC_X_ENC_HDR_LEN || b[off] != 1 ||
+	    get_unaligned_le64(b + off + 1) != MONC_X_ENC_MAGIC)
+		goto err_free;
+
+	plen -= MONC_X_ENC_HDR_LEN;
+	memmove(b, b + off + MONC_X_ENC_HDR_LEN, plen);
+	memzero_explicit(b + plen, clen - plen);
+	*buf = b;
+	*plain_len = plen;
+	return 0;
+
+err_free:
+	kfree_sensitive(b);
+	return ret;
+}
+
 /**
  * monc_x_encrypt() - seal a plaintext as cephx does and write it out
  * @x: the state (for its transforms)
@@ -156,35 +236,13 @@ VISIBLE_IF_KUNIT int monc_x_encrypt(struct monc_auth_x *x,
 				    const void *plain, u32 len, void **p,
 				    void *end)
 {
-	u32 head = monc_crypto_head_len(key->type);
 	const u8 *confounder = NULL;
-	u32 clen;
-	u8 *buf;
-	int ret;
 
-	if (len > MONC_X_MAX_PLAIN)
-		return -EINVAL;
-	clen = monc_crypto_sealed_len(key->type, MONC_X_ENC_HDR_LEN + len);
-	if (monc_enc_has(*p, end, 4 + clen))
-		return -ENOSPC;
-
-	buf = monc_kmalloc(clen, GFP_NOFS);
-	if (!buf)
-		return -ENOMEM;
-	buf[head] = 1;
-	put_unaligned_le64(MONC_X_ENC_MAGIC, buf + head + 1);
-	memcpy(buf + head + MONC_X_ENC_HDR_LEN, plain, len);
 #if IS_ENABLED(CONFIG_KUNIT)
 	confounder = x->test_confounder;
 #endif
-	ret = monc_crypto_encrypt(&x->crypto, key, usage, confounder, buf,
-				  MONC_X_ENC_HDR_LEN + len);
-	if (!ret) {
-		monc_enc_u32(p, end, clen);
-		monc_enc_copy(p, end, buf, clen);
-	}
-	kfree_sensitive(buf);
-	return ret;
+	return monc_x_seal(&x->crypto, key, usage, confounder, plain, len, p,
+			   end);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_x_encrypt);
 
@@ -210,38 +268,15 @@ VISIBLE_IF_KUNIT int monc_x_decrypt(struct monc_auth_x *x,
 {
 	const void *q = *p;
 	const char *sealed;
-	u32 clen, off, plen;
-	u8 *b;
+	u32 clen;
 	int ret;
 
 	if (monc_dec_str(&q, end, &sealed, &clen) || clen > MONC_X_MAX_SEALED)
 		return -EINVAL;
-
-	b = monc_kmemdup(sealed, clen, GFP_NOFS);
-	if (!b)
-		return -ENOMEM;
-	ret = monc_crypto_decrypt(&x->crypto, key, usage, b, clen, &off,
-				  &plen);
-	if (ret) {
-		if (ret != -ENOMEM)
-			ret = -EACCES;
-		goto err_free;
-	}
-	ret = -EACCES;
-	if (plen < MONC_X_ENC_HDR_LEN || b[off] != 1 ||
-	    get_unaligned_le64(b + off + 1) != MONC_X_ENC_MAGIC)
-		goto err_free;
-
-	plen -= MONC_X_ENC_HDR_LEN;
-	memmove(b, b + off + MONC_X_ENC_HDR_LEN, plen);
-	memzero_explicit(b + plen, clen - plen);
-	*buf = b;
-	*plain_len = plen;
-	*p = q;
-	return 0;
-
-err_free:
-	kfree_sensitive(b);
+	ret = monc_x_open(&x->crypto, key, usage, sealed, clen, buf,
+			  plain_len);
+	if (!ret)
+		*p = q;
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_x_decrypt);
@@ -330,51 +365,6 @@ struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len)
 
 err_free_x:
 	kfree_sensitive(x);
-	return ERR_PTR(err);
-}
-
-/**
- * monc_x_clone() - a copy of the secret and tickets for another session
- * @src: the state to copy
- * @gfp: allocation flags for the copy and its ticket blobs
- *
- * The copy holds no server challenge: it starts at the hello, presenting
- * the same old tickets. The counters carry over.
- *
- * Return: the copy, or ERR_PTR(-ENOMEM) or the crypto API's error.
- */
-struct monc_auth_x *monc_x_clone(const struct monc_auth_x *src, gfp_t gfp)
-{
-	struct monc_auth_x *x;
-	int i, err;
-
-	x = monc_kzalloc(sizeof(*x), gfp);
-	if (!x)
-		return ERR_PTR(-ENOMEM);
-	x->secret = src->secret;
-	x->want = src->want;
-	x->auths = src->auths;
-	x->renewals = src->renewals;
-	for (i = 0; i < MONC_X_NSERVICES; i++) {
-		const struct monc_x_ticket *t = &src->tickets[i];
-
-		if (!t->have)
-			continue;
-		x->tickets[i] = *t;
-		x->tickets[i].blob = monc_kmemdup(t->blob, t->blob_len, gfp);
-		if (!x->tickets[i].blob) {
-			err = -ENOMEM;
-			goto err_free;
-		}
-	}
-	/* it allocates under memalloc_nofs_save(): the crypto API uses GFP_KERNEL */
-	err = monc_crypto_init(&x->crypto, x->secret.type);
-	if (err)
-		goto err_free;
-	return x;
-
-err_free:
-	monc_x_destroy(x);
 	return ERR_PTR(err);
 }
 
@@ -715,6 +705,7 @@ int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len)
 bool monc_x_need_renew(struct monc_auth_x *x)
 {
 	time64_t now = ktime_get_boottime_seconds();
+	bool missing = false;
 	int i;
 
 	if (!x->authenticated || !x->have_challenge)
@@ -725,11 +716,345 @@ bool monc_x_need_renew(struct monc_auth_x *x)
 	for (i = 0; i < MONC_X_NSERVICES; i++) {
 		if (!(x->want & BIT(i)))
 			continue;
-		if (!x->tickets[i].have || now >= x->tickets[i].renew_after)
+		if (!x->tickets[i].have)
+			missing = true;
+		else if (now >= x->tickets[i].renew_after)
 			return true;
 	}
-	return false;
+	/* a service the monitors do not give us: ask again, but not often */
+	return missing && time_after_eq(jiffies, x->last_request +
+					MONC_X_RESEND_JIFFIES);
 }
+
+/**
+ * monc_x_want() - hold tickets for more services
+ * @x: the state
+ * @services: entity type bits (MDS 2, OSD 4, MGR 16); AUTH and MON are
+ *	always held
+ *
+ * The next renewal asks for them; monc_x_need_renew() is true until they
+ * are in.
+ */
+void monc_x_want(struct monc_auth_x *x, u32 services)
+{
+	x->want |= services & (BIT(MONC_X_NSERVICES) - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_want);
+
+/**
+ * monc_x_invalidate() - forget a service's ticket, so that a new one comes
+ * @x: the state
+ * @service: the entity type bit
+ *
+ * A service refused our authorizer: its ticket (or the rotating secret it
+ * was sealed with) is no longer good. The ticket is dropped and, since the
+ * service is wanted, the tick's next renewal fetches a fresh one; until
+ * then monc_x_authorizer_ticket() says -ENOKEY.
+ */
+void monc_x_invalidate(struct monc_auth_x *x, u32 service)
+{
+	int idx = monc_x_service_index(service);
+
+	if (idx < 0 || service == MONC_X_AUTH)
+		return;
+	x->want |= service;
+	if (x->tickets[idx].have)
+		pr_debug("cephx: %s ticket secret_id %llu invalidated\n",
+			 monc_x_service_names[idx], x->tickets[idx].secret_id);
+	monc_x_ticket_clear(&x->tickets[idx]);
+	/* a renewal in flight may predate the refusal: allow another now */
+	x->request_sent = false;
+	x->last_request = jiffies - MONC_X_RESEND_JIFFIES;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_invalidate);
+
+/**
+ * monc_x_authorizer_encode_a() - allocate an authorizer's buffer, write part a
+ * @a: the authorizer; @a->key, @a->service and @a->global_id are set
+ * @secret_id: the ticket's secret id
+ * @blob: the ticket blob
+ * @blob_len: its length
+ *
+ * Part a is {u8 1, le64 global id, le32 service, ticket blob {u8 1, le64
+ * secret_id, le32 len, blob}}; the buffer has room for part b after it.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int monc_x_authorizer_encode_a(struct monc_authorizer *a,
+						u64 secret_id, const u8 *blob,
+						u32 blob_len)
+{
+	u32 len = 1 + 8 + 4 + 1 + 8 + 4 + blob_len;
+	void *p, *end;
+
+	a->alloc = len + 4 + monc_crypto_sealed_len(a->key.type,
+						    MONC_X_ENC_HDR_LEN +
+						    MONC_X_AUTHORIZE_B_LEN);
+	a->buf = monc_kzalloc(a->alloc, GFP_NOFS);
+	if (!a->buf)
+		return -ENOMEM;
+	p = a->buf;
+	end = a->buf + a->alloc;
+	monc_enc_u8(&p, end, 1);
+	monc_enc_u64(&p, end, a->global_id);
+	monc_enc_u32(&p, end, a->service);
+	monc_enc_u8(&p, end, 1);
+	monc_enc_u64(&p, end, secret_id);
+	monc_enc_str(&p, end, blob, blob_len);
+	a->a_len = len;
+	a->len = len;
+	a->secret_id = secret_id;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_authorizer_encode_a);
+
+/**
+ * monc_x_authorizer_ticket() - copy a service's ticket into an authorizer
+ * @x: the state
+ * @service: the entity type bit (MON, MDS, OSD or MGR)
+ * @a: the authorizer; its key, secret id and part a are set
+ *
+ * Part a is {u8 1, le64 global id, le32 service, ticket blob {u8 1, le64
+ * secret_id, le32 len, blob}}; @a->global_id must be set.
+ *
+ * Return: 0; -EINVAL for a bad service; -ENOKEY without an unexpired
+ * ticket (the service is then wanted, so the tick asks for one); -ENOMEM.
+ */
+int monc_x_authorizer_ticket(struct monc_auth_x *x, u32 service,
+			     struct monc_authorizer *a)
+{
+	int idx = monc_x_service_index(service);
+	const struct monc_x_ticket *t;
+
+	if (idx < 0 || service == MONC_X_AUTH ||
+	    service == MONC_ENTITY_TYPE_CLIENT)
+		return -EINVAL;
+	x->want |= service;
+	t = &x->tickets[idx];
+	if (!t->have || ktime_get_boottime_seconds() >= t->expires)
+		return -ENOKEY;
+
+	a->key = t->key;
+	a->service = service;
+	return monc_x_authorizer_encode_a(a, t->secret_id, t->blob,
+					  t->blob_len);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_authorizer_ticket);
+
+/**
+ * monc_x_authorizer_seal() - (re)write part b of an authorizer
+ * @a: the authorizer, with part a and crypto in place
+ * @have_challenge: whether the service challenged us
+ * @server_challenge: its challenge; part b carries it plus one
+ *
+ * Part b is CephXAuthorize {u8 2, le64 nonce, u8 have_challenge, le64
+ * server_challenge + 1}, sealed with the ticket's session key for
+ * MONC_X_USAGE_AUTHORIZE.
+ *
+ * Return: 0 or a negative errno.
+ */
+int monc_x_authorizer_seal(struct monc_authorizer *a, bool have_challenge,
+			   u64 server_challenge)
+{
+	u8 plain[MONC_X_AUTHORIZE_B_LEN];
+	const u8 *confounder = NULL;
+	void *p = a->buf + a->a_len, *end = a->buf + a->alloc;
+	int ret;
+
+	plain[0] = 2;
+	put_unaligned_le64(a->nonce, plain + 1);
+	plain[9] = have_challenge;
+	put_unaligned_le64(have_challenge ? server_challenge + 1 : 0,
+			   plain + 10);
+#if IS_ENABLED(CONFIG_KUNIT)
+	confounder = a->test_confounder;
+#endif
+	ret = monc_x_seal(&a->crypto, &a->key, MONC_X_USAGE_AUTHORIZE,
+			  confounder, plain, sizeof(plain), &p, end);
+	memzero_explicit(plain, sizeof(plain));
+	if (ret)
+		return ret;
+	a->len = (u8 *)p - a->buf;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_authorizer_seal);
+
+/**
+ * monc_x_authorizer_challenge() - answer a service's CephXAuthorizeChallenge
+ * @a: the authorizer
+ * @challenge: the sealed challenge as msgr v1 carries it (no length prefix)
+ * @len: its length
+ *
+ * The challenge opens with the session key for
+ * MONC_X_USAGE_AUTHORIZE_CHALLENGE to {u8 v, le64 server_challenge}; part
+ * b is then sealed again with it.
+ *
+ * Return: 0; -EACCES if it does not open (not our ticket's key, tampered);
+ * -EINVAL if it is malformed; -ENOMEM.
+ */
+int monc_x_authorizer_challenge(struct monc_authorizer *a,
+				const void *challenge, u32 len)
+{
+	const void *p, *end;
+	u64 server_challenge;
+	u32 plen;
+	u8 *buf;
+	u8 v;
+	int ret;
+
+	ret = monc_x_open(&a->crypto, &a->key,
+			  MONC_X_USAGE_AUTHORIZE_CHALLENGE, challenge, len,
+			  &buf, &plen);
+	if (ret)
+		return ret;
+	p = buf;
+	end = buf + plen;
+	if (monc_dec_u8(&p, end, &v) || !v ||
+	    monc_dec_u64(&p, end, &server_challenge))
+		ret = -EINVAL;
+	kfree_sensitive(buf);
+	if (ret)
+		return ret;
+	return monc_x_authorizer_seal(a, true, server_challenge);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_authorizer_challenge);
+
+/**
+ * monc_x_authorizer_reply() - verify a service's CephXAuthorizeReply
+ * @a: the authorizer
+ * @reply: le32 length + sealed {u8 v, le64 nonce + 1, v >= 2: le32 len +
+ *	connection secret}, as the connect reply carries it
+ * @len: its length
+ * @con_secret: where to copy the connection secret, or NULL
+ * @con_secret_len: in: room at @con_secret; out: bytes copied (0 if none)
+ *
+ * Return: 0 when the service proved it holds the ticket's session key;
+ * -EACCES if the reply does not open or carries the wrong nonce; -EINVAL
+ * if it is malformed or the secret does not fit; -ENOMEM.
+ */
+int monc_x_authorizer_reply(struct monc_authorizer *a, const void *reply,
+			    u32 len, u8 *con_secret, u32 *con_secret_len)
+{
+	const void *p = reply, *end = reply + len, *q, *qend;
+	const char *secret;
+	u32 plen, slen, room = 0;
+	u64 nonce_plus_one;
+	u8 *buf;
+	u8 v;
+	int ret;
+
+	if (con_secret_len) {
+		room = *con_secret_len;
+		*con_secret_len = 0;
+	}
+	ret = monc_dec_str(&p, end, &secret, &slen);
+	if (ret)
+		return -EINVAL;
+	ret = monc_x_open(&a->crypto, &a->key, MONC_X_USAGE_AUTHORIZE_REPLY,
+			  secret, slen, &buf, &plen);
+	if (ret)
+		return ret;
+	q = buf;
+	qend = buf + plen;
+	ret = -EINVAL;
+	if (monc_dec_u8(&q, qend, &v) || !v ||
+	    monc_dec_u64(&q, qend, &nonce_plus_one))
+		goto out;
+	ret = -EACCES;
+	if (nonce_plus_one != a->nonce + 1)
+		goto out;
+	ret = -EINVAL;
+	if (v >= 2) {
+		if (monc_dec_str(&q, qend, &secret, &slen) ||
+		    slen > MONC_MAX_CON_SECRET_LEN)
+			goto out;
+		if (con_secret && con_secret_len) {
+			if (slen > room)
+				goto out;
+			memcpy(con_secret, secret, slen);
+			*con_secret_len = slen;
+		}
+	}
+	ret = 0;
+out:
+	kfree_sensitive(buf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_authorizer_reply);
+
+/**
+ * monc_x_calc_signature() - the msgr v1 signature of a message
+ * @a: the authorizer (its session key and scratch buffer)
+ * @cephx_v2: whether CEPHX_V2 is in the features in effect
+ * @f: the fields signed
+ * @sig: the signature, in CPU order (the footer carries it le64)
+ *
+ * With CEPHX_V2 (every release since Mimic), the block is {le32 header
+ * crc, front crc, front len, middle crc, middle len, data crc, data len,
+ * low word of seq}: an aes key encrypts it bare (AES-CBC, 48 bytes out)
+ * and the signature is the XOR of the first four le64 words; an aes256k
+ * key takes the XOR of the four le64 words of its HMAC-SHA-256 (Linux
+ * 7.0, Tentacle). Without it, the block is {le32 16, header crc, front
+ * crc, middle crc, data crc} sealed with the encryption header, and the
+ * signature is the first le64 of the ciphertext: aes only, since an
+ * aes256k seal has a random confounder.
+ *
+ * Return: 0, -EOPNOTSUPP (aes256k without CEPHX_V2) or a cipher error.
+ */
+int monc_x_calc_signature(struct monc_authorizer *a, bool cephx_v2,
+			  const struct monc_sig_fields *f, u64 *sig)
+{
+	u8 *b = a->scratch;
+	u8 blk[32];
+	int ret, i;
+
+	BUILD_BUG_ON(sizeof(a->scratch) < 48);
+	if (!cephx_v2) {
+		void *p = b, *end = b + sizeof(a->scratch);
+
+		if (a->key.type != MONC_CRYPTO_AES)
+			return -EOPNOTSUPP;
+		put_unaligned_le32(16, blk);
+		put_unaligned_le32(f->header_crc, blk + 4);
+		put_unaligned_le32(f->front_crc, blk + 8);
+		put_unaligned_le32(f->middle_crc, blk + 12);
+		put_unaligned_le32(f->data_crc, blk + 16);
+		ret = monc_x_seal(&a->crypto, &a->key, 0, NULL, blk, 20, &p,
+				  end);
+		if (!ret)
+			*sig = get_unaligned_le64(b + 4);
+		goto out;
+	}
+
+	put_unaligned_le32(f->header_crc, blk);
+	put_unaligned_le32(f->front_crc, blk + 4);
+	put_unaligned_le32(f->front_len, blk + 8);
+	put_unaligned_le32(f->middle_crc, blk + 12);
+	put_unaligned_le32(f->middle_len, blk + 16);
+	put_unaligned_le32(f->data_crc, blk + 20);
+	put_unaligned_le32(f->data_len, blk + 24);
+	put_unaligned_le32(lower_32_bits(f->seq), blk + 28);
+	if (a->key.type == MONC_CRYPTO_AES256KRB5) {
+		ret = monc_crypto_hmac_sha256(&a->crypto, &a->key, blk,
+					      sizeof(blk), b);
+	} else {
+		memcpy(b, blk, sizeof(blk));
+		ret = monc_crypto_encrypt(&a->crypto, &a->key, 0, NULL, b,
+					  sizeof(blk));
+	}
+	if (!ret) {
+		u64 s = 0;
+
+		for (i = 0; i < 32; i += 8)
+			s ^= get_unaligned_le64(b + i);
+		*sig = s;
+	}
+out:
+	memzero_explicit(a->scratch, sizeof(a->scratch));
+	memzero_explicit(blk, sizeof(blk));
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_x_calc_signature);
 
 /**
  * monc_x_show() - debugfs view: tickets, expiry, renewals; never keys

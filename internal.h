@@ -91,6 +91,29 @@ struct monc_msg_footer {
 	__u8 flags;
 } __packed;
 
+/* ceph_msg_connect: 33 bytes. */
+struct monc_wire_connect {
+	__le64 features;
+	__le32 host_type;
+	__le32 global_seq;
+	__le32 connect_seq;
+	__le32 protocol_version;
+	__le32 authorizer_protocol;
+	__le32 authorizer_len;
+	__u8 flags;
+} __packed;
+
+/* ceph_msg_connect_reply with its leading tag: 26 bytes. */
+struct monc_wire_connect_reply {
+	__u8 tag;
+	__le64 features;
+	__le32 global_seq;
+	__le32 connect_seq;
+	__le32 protocol_version;
+	__le32 authorizer_len;
+	__u8 flags;
+} __packed;
+
 #define MONC_MSG_FOOTER_COMPLETE	BIT(0)
 #define MONC_MSG_FOOTER_NOCRC		BIT(1)
 #define MONC_MSG_FOOTER_SIGNED		BIT(2)
@@ -452,6 +475,13 @@ int __monc_handle_request_reply(struct monc_client *monc, int i,
 bool monc_in_callback(struct monc_client *monc, bool handler);
 void monc_block_enter(struct monc_client *monc);
 void monc_block_exit(struct monc_client *monc);
+
+/*
+ * The session's auth state with the session mutex held, for auth.c's
+ * exported ticket and authorizer API (mon_client.c).
+ */
+struct monc_auth *monc_session_auth_lock(struct monc_client *monc);
+void monc_session_auth_unlock(struct monc_client *monc);
 
 /* An MAuthReply front, split (mon_client.c); pointers into the front. */
 struct monc_auth_reply_fields {

@@ -101,7 +101,6 @@ EXPORT_SYMBOL_IF_KUNIT(monc_supported_features);
 
 #define MONC_FEATURE_NOSRCADDR		BIT_ULL(1)
 #define MONC_FEATURE_RECONNECT_SEQ	BIT_ULL(6)
-#define MONC_FEATURE_MSG_AUTH		BIT_ULL(23)
 #define MONC_FEATURE_MSGR_KEEPALIVE2	BIT_ULL(42)
 #define MONC_FEATURES_REQUIRED	(MONC_FEATURE_NOSRCADDR | \
 				 MONC_FEATURE_MSGR_KEEPALIVE2)
@@ -145,29 +144,6 @@ EXPORT_SYMBOL_IF_KUNIT(monc_supported_features);
 #define MONC_HDR_CRC_LEN	offsetof(struct monc_msg_header, crc)
 #define MONC_FOOTER_LEN		21
 #define MONC_FOOTER_OLD_LEN	13
-
-/* ceph_msg_connect: 33 bytes. */
-struct monc_wire_connect {
-	__le64 features;
-	__le32 host_type;
-	__le32 global_seq;
-	__le32 connect_seq;
-	__le32 protocol_version;
-	__le32 authorizer_protocol;
-	__le32 authorizer_len;
-	__u8 flags;
-} __packed;
-
-/* ceph_msg_connect_reply with its leading tag: 26 bytes. */
-struct monc_wire_connect_reply {
-	__u8 tag;
-	__le64 features;
-	__le32 global_seq;
-	__le32 connect_seq;
-	__le32 protocol_version;
-	__le32 authorizer_len;
-	__u8 flags;
-} __packed;
 
 /* Connection states. */
 enum {

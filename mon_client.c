@@ -1889,6 +1889,21 @@ out:
 }
 EXPORT_SYMBOL_GPL(monc_request_next_osdmap);
 
+/*
+ * auth.c's way to the session's auth state (its ticket and authorizer
+ * API): the session mutex is held from the first call to the second.
+ */
+struct monc_auth *monc_session_auth_lock(struct monc_client *monc)
+{
+	mutex_lock(&monc->mutex);
+	return monc->auth;
+}
+
+void monc_session_auth_unlock(struct monc_client *monc)
+{
+	mutex_unlock(&monc->mutex);
+}
+
 /**
  * monc_global_id - our global id
  * @monc: the client

@@ -24,6 +24,7 @@
 #ifndef _MONC_MON_CLIENT_H
 #define _MONC_MON_CLIENT_H
 
+#include <linux/bits.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
@@ -188,5 +189,78 @@ int monc_last_error(struct monc_client *monc, char *buf, size_t len);
 int monc_parse_mon_addrs(const char *str, size_t len, char delim,
 			 struct monc_options *opts, const char **bad,
 			 size_t *bad_len);
+
+/*
+ * Service tickets and authorizers, for a client's own connections to OSDs,
+ * MDSs and managers (auth.c, auth_x.c). The flow over msgr v1, as
+ * net/ceph/messenger_v1.c does it:
+ *
+ *	monc_want_tickets(monc, MONC_SERVICE_OSD);	(once, after create)
+ *	a = monc_authorizer_create(monc, MONC_SERVICE_OSD);
+ *	send ceph_msg_connect with authorizer_protocol =
+ *	    monc_authorizer_protocol(a) and the bytes of monc_authorizer_buf();
+ *	TAG_CHALLENGE_AUTHORIZER: monc_authorizer_add_challenge(a, reply),
+ *	    then send the connect again with the new bytes;
+ *	TAG_BADAUTHORIZER: monc_invalidate_ticket(monc, MONC_SERVICE_OSD),
+ *	    destroy @a and create a new one (-ENOKEY until the new ticket is in);
+ *	READY/SEQ: monc_authorizer_verify_reply(a, reply, ...) authenticates
+ *	    the server; then monc_authorizer_sign() each message sent and
+ *	    monc_authorizer_check() each message received, when the features
+ *	    in effect have MSG_AUTH (bit 23).
+ *	monc_authorizer_destroy(a) when the connection is gone.
+ */
+
+/* Services (CEPH_ENTITY_TYPE_*), for monc_want_tickets() and authorizers. */
+#define MONC_SERVICE_MON	0x01
+#define MONC_SERVICE_MDS	0x02
+#define MONC_SERVICE_OSD	0x04
+#define MONC_SERVICE_MGR	0x10
+
+/* Feature bits that change what an authorizer does. */
+#define MONC_FEATURE_MSG_AUTH	BIT_ULL(23)
+#define MONC_FEATURE_CEPHX_V2	BIT_ULL(61)
+
+/**
+ * struct monc_sig_fields - what a msgr v1 message signature covers
+ * @header_crc: the header's crc field
+ * @front_crc: the footer's front crc
+ * @middle_crc: the footer's middle crc
+ * @data_crc: the footer's data crc
+ * @front_len: the header's front length
+ * @middle_len: the header's middle length
+ * @data_len: the header's data length
+ * @seq: the header's sequence number
+ *
+ * All in CPU byte order, as the message carries them once decoded.
+ */
+struct monc_sig_fields {
+	u32 header_crc;
+	u32 front_crc;
+	u32 middle_crc;
+	u32 data_crc;
+	u32 front_len;
+	u32 middle_len;
+	u32 data_len;
+	u64 seq;
+};
+
+struct monc_authorizer;
+
+int monc_want_tickets(struct monc_client *monc, unsigned int services);
+void monc_invalidate_ticket(struct monc_client *monc, unsigned int service);
+struct monc_authorizer *monc_authorizer_create(struct monc_client *monc,
+					       unsigned int service);
+void monc_authorizer_destroy(struct monc_authorizer *a);
+u32 monc_authorizer_protocol(struct monc_authorizer *a);
+const void *monc_authorizer_buf(struct monc_authorizer *a, u32 *len);
+int monc_authorizer_add_challenge(struct monc_authorizer *a,
+				  const void *challenge, u32 len);
+int monc_authorizer_verify_reply(struct monc_authorizer *a,
+				 const void *reply, u32 len,
+				 u8 *con_secret, u32 *con_secret_len);
+int monc_authorizer_sign(struct monc_authorizer *a, u64 features,
+			 const struct monc_sig_fields *f, __le64 *sig);
+int monc_authorizer_check(struct monc_authorizer *a, u64 features,
+			  const struct monc_sig_fields *f, __le64 sig);
 
 #endif /* _MONC_MON_CLIENT_H */

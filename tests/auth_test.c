@@ -2846,59 +2846,6 @@ static void cephx_reconnect_reclaims(struct kunit *test)
 		      sizeof(kat_auth_blob_2), KAT_AUTH_TTL);
 }
 
-/*
- * A copy for a parallel hunt: reclaims like a reconnect, and outlives the
- * original (KASAN would see shared ticket blobs).
- */
-static void cephx_clone_reclaims(struct kunit *test)
-{
-	static const u8 want_gid[8] = { 0x03, 0x10, 0, 0, 0, 0, 0, 0 };
-	struct monc_auth *orig = cephx_authenticated(test);
-	struct auth_test_ctx *ctx = test->priv;
-	struct monc_auth *copy;
-
-	copy = monc_auth_clone(orig, GFP_NOFS);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(copy));
-	monc_auth_destroy(orig);
-	ctx->auth = copy;
-
-	KUNIT_EXPECT_EQ(test, monc_auth_protocol(copy), 0U);
-	KUNIT_EXPECT_FALSE(test, monc_auth_need_renew(copy));
-	KUNIT_EXPECT_STREQ(test, monc_auth_name(copy), "admin");
-	build(test, true);
-	KUNIT_EXPECT_MEMEQ(test, ctx->buf + ctx->len - 8, want_gid, 8);
-	KUNIT_ASSERT_EQ(test, monc_auth_handle_reply(copy, MONC_AUTH_CEPHX, 0,
-						     KAT_GLOBAL_ID, kat_challenge,
-						     sizeof(kat_challenge)),
-			MONC_AUTH_AGAIN);
-	monc_x_test_set_challenge(monc_auth_x_of(copy), KAT_CLIENT_CHALLENGE_2);
-	build(test, false);
-	expect_buf(test, kat(test)->request_2, kat(test)->request_2_len);
-	KUNIT_EXPECT_EQ(test, monc_auth_handle_reply(copy, MONC_AUTH_CEPHX, 0,
-						     KAT_GLOBAL_ID, kat(test)->reply_2,
-						     kat(test)->reply_2_len),
-			MONC_AUTH_DONE);
-}
-
-static void auth_none_clone(struct kunit *test)
-{
-	struct monc_auth *orig = new_auth(test, BIT(MONC_AUTH_NONE), "bob");
-	struct auth_test_ctx *ctx = test->priv;
-	struct monc_auth *copy;
-
-	KUNIT_ASSERT_EQ(test, monc_auth_handle_reply(orig, MONC_AUTH_NONE, 0,
-						     CAP_NONE_GLOBAL_ID, NULL, 0),
-			MONC_AUTH_DONE);
-	copy = monc_auth_clone(orig, GFP_KERNEL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(copy));
-	monc_auth_destroy(orig);
-	ctx->auth = copy;
-	KUNIT_EXPECT_STREQ(test, monc_auth_name(copy), "bob");
-	KUNIT_EXPECT_EQ(test, monc_auth_global_id(copy), (u64)CAP_NONE_GLOBAL_ID);
-	KUNIT_EXPECT_EQ(test, monc_auth_protocol(copy), 0U);
-	KUNIT_EXPECT_NULL(test, monc_auth_x_of(copy));
-}
-
 static void cephx_wrong_secret_is_eacces(struct kunit *test)
 {
 	static const u8 wrong[MONC_KEY_MAX_LEN] = { 1 };
@@ -3173,8 +3120,6 @@ static struct kunit_case auth_test_cases[] = {
 	KUNIT_CASE_PARAM(cephx_first_authentication, cephx_kat_gen_params),
 	KUNIT_CASE_PARAM(cephx_renewal, cephx_kat_gen_params),
 	KUNIT_CASE_PARAM(cephx_reconnect_reclaims, cephx_kat_gen_params),
-	KUNIT_CASE_PARAM(cephx_clone_reclaims, cephx_kat_gen_params),
-	KUNIT_CASE(auth_none_clone),
 	KUNIT_CASE_PARAM(cephx_wrong_secret_is_eacces, cephx_kat_gen_params),
 	KUNIT_CASE_PARAM(cephx_request_needs_challenge, cephx_kat_gen_params),
 	KUNIT_CASE_PARAM(cephx_show_never_prints_keys, cephx_kat_gen_params),

@@ -648,11 +648,9 @@ BEGIN = "/* BEGIN GENERATED VECTORS */\n"
 END = "/* END GENERATED VECTORS */\n"
 
 
-def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--capture":
-        sys.stdout.write(capture_to_text(sys.argv[2]))
-        return
-    text = generate()
+def update_or_print(text, usage):
+    """--update FILE: put @text between FILE's GENERATED markers; no
+    argument: print it."""
     if len(sys.argv) == 3 and sys.argv[1] == "--update":
         path = sys.argv[2]
         src = open(path).read()
@@ -662,7 +660,14 @@ def main():
     elif len(sys.argv) == 1:
         sys.stdout.write(text)
     else:
-        sys.exit(__doc__)
+        sys.exit(usage)
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--capture":
+        sys.stdout.write(capture_to_text(sys.argv[2]))
+        return
+    update_or_print(generate(), __doc__)
 
 
 if __name__ == "__main__":
