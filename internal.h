@@ -47,6 +47,9 @@
 #define MONC_MSG_MON_GET_VERSION_REPLY	20
 #define MONC_MSG_MDS_MAP		21
 #define MONC_MSG_OSD_MAP		41
+#define MONC_MSG_MON_COMMAND		50
+#define MONC_MSG_MON_COMMAND_ACK	51
+#define MONC_MSG_FS_MAP_USER		103
 
 /* Entity types (CEPH_ENTITY_TYPE_*). */
 #define MONC_ENTITY_TYPE_MON		0x01
@@ -174,6 +177,7 @@ struct monc_msg *monc_msgpool_get(struct monc_msgpool *pool, u32 front_len,
  * TCP (messenger_glue.c); KUnit suites substitute a fake.
  */
 struct monc_conn;
+struct net;
 
 /**
  * struct monc_conn_ops - callbacks from a connection to its owner
@@ -185,6 +189,9 @@ struct monc_conn;
  *	sections, or NULL and set *@skip to 1 to skip the message, or NULL
  *	with *@skip 0 to fault the connection. Called with the connection
  *	lock held: must not sleep on the session mutex.
+ * @net: the network namespace the connection's socket is made in (the
+ *	owner holds a reference for the connection's life); a NULL op means
+ *	init_net. Called from open, in the owner's context.
  */
 struct monc_conn_ops {
 	void (*dispatch)(void *priv, struct monc_conn *con,
@@ -193,6 +200,7 @@ struct monc_conn_ops {
 	struct monc_msg *(*alloc_msg)(void *priv, struct monc_conn *con,
 				      const struct monc_msg_header *hdr,
 				      int *skip);
+	struct net *(*net)(void *priv);
 };
 
 /**
@@ -289,6 +297,8 @@ void monc_show_monmap(struct monc_client *monc, struct seq_file *s);
 #define MONC_PAXOS_HDR_LEN		18
 #define MONC_VERSION_WHAT_MAX	32
 #define MONC_REASON_LEN		256	/* the last failure, in words */
+#define MONC_SUB_NAME_LEN	24	/* "mdsmap.<fscid>" */
+#define MONC_EV_RING		16	/* events not yet handed over */
 
 /* Reply pools. */
 enum {
@@ -335,6 +345,7 @@ struct monc_client {
 
 	struct monc_auth *auth;
 	struct monc_monmap *monmap;
+	struct net *net;		/* of the task that created the client */
 	bool have_fsid;
 	uuid_t fsid;
 
@@ -378,6 +389,7 @@ struct monc_client {
 
 	/* subscriptions */
 	struct monc_sub subs[MONC_MAP_COUNT];
+	int mdsmap_fscid;		/* "mdsmap.<id>", or MONC_FS_DEFAULT */
 	unsigned long sub_renew_after;	/* jiffies; 0 = not scheduled */
 	unsigned long sub_renew_sent;
 	bool sub_unsent;		/* a change not sent yet (no memory) */
@@ -389,6 +401,9 @@ struct monc_client {
 	 * hq_monmap says monmap_changed(hq_monmap_epoch) is due.
 	 */
 	struct list_head hq;
+	struct monc_event ev[MONC_EV_RING];	/* for handlers.event */
+	unsigned int ev_head, ev_len;
+	u64 ev_dropped;
 	bool hq_monmap;
 	u32 hq_monmap_epoch;
 	struct work_struct handler_work;
@@ -412,6 +427,7 @@ struct monc_client {
 	/* requests, by tid */
 	struct xarray reqs;
 	u32 next_tid;
+	wait_queue_head_t map_wq;	/* monc_got_map(), stop */
 
 	struct delayed_work tick;
 	struct dentry *debugfs_dir;
@@ -472,6 +488,8 @@ unsigned int __monc_nr_requests(struct monc_client *monc);
 int __monc_handle_request_reply(struct monc_client *monc, int i,
 				struct monc_msg *msg,
 				struct monc_request **done);
+struct monc_msg *monc_alloc_command_ack(const struct monc_msg_header *hdr,
+					int *skip);
 bool monc_in_callback(struct monc_client *monc, bool handler);
 void monc_block_enter(struct monc_client *monc);
 void monc_block_exit(struct monc_client *monc);
@@ -506,6 +524,8 @@ int monc_decode_statfs_reply(const void *front, size_t len, uuid_t *fsid,
 			     u64 *version, struct monc_statfs *st);
 int monc_decode_version_reply(const void *front, size_t len, u64 *handle,
 			      u64 *newest, u64 *oldest);
+int monc_decode_command_ack(const void *front, size_t len, int *result,
+			    const char **rs, u32 *rs_len);
 int monc_decode_subscribe_ack(const void *front, size_t len, u32 *interval,
 			      uuid_t *fsid);
 

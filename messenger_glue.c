@@ -1571,8 +1571,8 @@ static struct monc_conn *monc_tcp_open(const struct monc_entity_addr *peer,
 
 	/* sock_create_kern() allocates with GFP_KERNEL */
 	noio = memalloc_noio_save();
-	ret = monc_sock_create_kern(&init_net, ss->ss_family, SOCK_STREAM,
-				    IPPROTO_TCP, &sock);
+	ret = monc_sock_create_kern(ops->net ? ops->net(priv) : &init_net,
+				    ss->ss_family, SOCK_STREAM, IPPROTO_TCP, &sock);
 	memalloc_noio_restore(noio);
 	if (ret)
 		goto err_free_con;

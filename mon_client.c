@@ -27,6 +27,7 @@
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
@@ -34,6 +35,7 @@
 #include <linux/utsname.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+#include <net/net_namespace.h>
 
 #include "auth.h"
 #include "fault.h"
@@ -73,7 +75,23 @@ static const char *const monc_map_names[MONC_MAP_COUNT] = {
 	[MONC_MAP_MONMAP] = "monmap",
 	[MONC_MAP_OSDMAP] = "osdmap",
 	[MONC_MAP_MDSMAP] = "mdsmap",
+	[MONC_MAP_FSMAP_USER] = "fsmap.user",
 };
+
+/*
+ * The name a subscription goes by: "mdsmap.<fscid>" once the client follows
+ * one filesystem (monc_follow_fs()), else the map's name.
+ */
+static const char *__monc_sub_name(struct monc_client *monc, int map,
+				   char *buf, size_t len)
+{
+	lockdep_assert_held(&monc->mutex);
+	if (map == MONC_MAP_MDSMAP && monc->mdsmap_fscid >= 0) {
+		snprintf(buf, len, "mdsmap.%d", monc->mdsmap_fscid);
+		return buf;
+	}
+	return monc_map_names[map];
+}
 
 static atomic_t monc_instances = ATOMIC_INIT(0);
 
@@ -230,11 +248,13 @@ static int __monc_send_subscribe(struct monc_client *monc)
 	monc_enc_u32(&p, end, 0);
 	for (i = 0; i < MONC_MAP_COUNT; i++) {
 		struct monc_sub *sub = &monc->subs[i];
+		char nbuf[MONC_SUB_NAME_LEN];
+		const char *name;
 
 		if (!sub->want)
 			continue;
-		if (monc_enc_str(&p, end, monc_map_names[i],
-				 strlen(monc_map_names[i])) ||
+		name = __monc_sub_name(monc, i, nbuf, sizeof(nbuf));
+		if (monc_enc_str(&p, end, name, strlen(name)) ||
 		    monc_enc_u64(&p, end, sub->start) ||
 		    monc_enc_u8(&p, end, sub->flags))
 			goto nospc;
@@ -286,6 +306,32 @@ static __printf(2, 3) void __monc_set_reason(struct monc_client *monc,
 	vsnprintf(monc->reason, sizeof(monc->reason), fmt, ap);
 	va_end(ap);
 	monc->reason_in_session = monc->state == MONC_S_OPEN;
+}
+
+/*
+ * Queue an event for the client's event handler (handler_work runs it).
+ * When the client falls MONC_EV_RING behind, the oldest is dropped.
+ */
+static void __monc_event(struct monc_client *monc, enum monc_event_type type,
+			 int err, u32 epoch)
+{
+	struct monc_event *ev;
+
+	lockdep_assert_held(&monc->mutex);
+	if (!monc->handlers.event || monc->stopped)
+		return;
+	if (monc->ev_len == MONC_EV_RING) {
+		monc->ev_head = (monc->ev_head + 1) % MONC_EV_RING;
+		monc->ev_len--;
+		monc->ev_dropped++;
+	}
+	ev = &monc->ev[(monc->ev_head + monc->ev_len) % MONC_EV_RING];
+	monc->ev_len++;
+	ev->type = type;
+	ev->err = err;
+	ev->global_id = monc->global_id;
+	ev->epoch = epoch;
+	queue_work(monc_wq, &monc->handler_work);
 }
 
 /*
@@ -539,6 +585,7 @@ static void __monc_wake_mount(struct monc_client *monc)
 {
 	lockdep_assert_held(&monc->mutex);
 	wake_up_all(&monc->mount_wq);
+	wake_up_all(&monc->map_wq);
 }
 
 /* The mount failed for good (auth refused): stop hunting. */
@@ -576,6 +623,7 @@ static void __monc_session_won(struct monc_client *monc, int i)
 	monc->authenticated = true;
 	pr_info_ratelimited("mon %pISpc session established, global id %llu\n",
 			    &s->addr.ss, monc->global_id);
+	__monc_event(monc, MONC_EV_SESSION_OPEN, 0, 0);
 	__monc_send_subscribe(monc);
 	__monc_send_pending(monc);
 	__monc_schedule_tick(monc);
@@ -635,6 +683,7 @@ static void __monc_slot_failed(struct monc_client *monc, int i, int err)
 		pr_info_ratelimited("mon %pISpc session lost (%d)%s, hunting\n",
 				    &s->addr.ss, err,
 				    young ? " soon after auth" : "");
+		__monc_event(monc, MONC_EV_SESSION_LOST, err, 0);
 		/*
 		 * Until the mount completes, the fsid is only what this
 		 * monitor said, and it may have been a bogus one: the next
@@ -736,6 +785,7 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 			__monc_mount_failed(monc, err);
 			return;
 		}
+		__monc_event(monc, MONC_EV_AUTH_REFUSED, err, 0);
 		__monc_slot_failed(monc, i, err);
 		return;
 	}
@@ -755,6 +805,8 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 			__monc_mount_failed(monc, ret);
 			return;
 		}
+		if (monc->mounted)
+			__monc_event(monc, MONC_EV_AUTH_REFUSED, ret, 0);
 		__monc_slot_failed(monc, i, ret);
 		return;
 	}
@@ -839,6 +891,7 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 	    !monc_monmap_contains(map, &monc->slot[i].addr.ss)) {
 		pr_info_ratelimited("mon %pISpc is not in monmap e%u, hunting\n",
 				    &monc->slot[i].addr.ss, map->epoch);
+		__monc_event(monc, MONC_EV_SESSION_LOST, -ENOENT, 0);
 		__monc_close_slot(monc, i);
 		__monc_start_hunt(monc, -1);
 	}
@@ -919,6 +972,7 @@ static void monc_handler_work(struct work_struct *work)
 {
 	struct monc_client *monc = container_of(work, struct monc_client,
 						handler_work);
+	struct monc_event ev;
 	struct monc_msg *msg;
 	bool monmap, named;
 	u32 epoch;
@@ -929,6 +983,16 @@ static void monc_handler_work(struct work_struct *work)
 		if (monc->stopped) {
 			mutex_unlock(&monc->mutex);
 			return;		/* monc_stop() drops the queue */
+		}
+		if (monc->ev_len) {
+			ev = monc->ev[monc->ev_head];
+			monc->ev_head = (monc->ev_head + 1) % MONC_EV_RING;
+			monc->ev_len--;
+			mutex_unlock(&monc->mutex);
+			mutex_lock(&monc->handler_mutex);
+			monc->handlers.event(monc, monc->priv, &ev);
+			mutex_unlock(&monc->handler_mutex);
+			continue;
 		}
 		monmap = monc->hq_monmap;
 		epoch = monc->hq_monmap_epoch;
@@ -956,6 +1020,9 @@ static void monc_handler_work(struct work_struct *work)
 		if (type == MONC_MSG_OSD_MAP)
 			monc->handlers.osdmap(monc, monc->priv, msg->front,
 					      msg->front_len);
+		else if (type == MONC_MSG_FS_MAP_USER)
+			monc->handlers.fsmap_user(monc, monc->priv, msg->front,
+						  msg->front_len);
 		else
 			monc->handlers.mdsmap(monc, monc->priv, msg->front,
 					      msg->front_len);
@@ -1003,6 +1070,7 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 			monc->hq_monmap = true;
 			monc->hq_monmap_epoch = monmap_epoch;
 			queue_work(monc_wq, &monc->handler_work);
+			__monc_event(monc, MONC_EV_MONMAP, 0, monmap_epoch);
 		}
 		break;
 	case MONC_MSG_MON_SUBSCRIBE_ACK:
@@ -1011,6 +1079,7 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 		break;
 	case MONC_MSG_STATFS_REPLY:
 	case MONC_MSG_MON_GET_VERSION_REPLY:
+	case MONC_MSG_MON_COMMAND_ACK:
 		if (i == monc->cur &&
 		    __monc_handle_request_reply(monc, i, msg, &req))
 			__monc_slot_failed(monc, i, -EBADMSG);
@@ -1024,6 +1093,13 @@ static void monc_dispatch(void *priv, struct monc_conn *con,
 	case MONC_MSG_MDS_MAP:
 		if (i == monc->cur && monc->handlers.mdsmap &&
 		    __monc_map_fsid_ok(monc, i, msg)) {
+			__monc_queue_map(monc, msg);
+			msg = NULL;
+		}
+		break;
+	case MONC_MSG_FS_MAP_USER:
+		/* no fsid in it: the session's monitor vouches for it */
+		if (i == monc->cur && monc->handlers.fsmap_user) {
 			__monc_queue_map(monc, msg);
 			msg = NULL;
 		}
@@ -1072,6 +1148,8 @@ static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
 	struct monc_msg *m;
 
 	*skip = 0;
+	if (type == MONC_MSG_MON_COMMAND_ACK)
+		return monc_alloc_command_ack(hdr, skip);
 	if (le32_to_cpu(hdr->middle_len) || le32_to_cpu(hdr->data_len)) {
 		pr_warn_ratelimited("message type %d with middle or data skipped\n",
 				    type);
@@ -1094,6 +1172,7 @@ static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
 	case MONC_MSG_MON_MAP:
 	case MONC_MSG_OSD_MAP:
 	case MONC_MSG_MDS_MAP:
+	case MONC_MSG_FS_MAP_USER:
 		/* the messenger bounds the front (MONC_MAX_FRONT_LEN) */
 		return monc_msg_new(type, front_len, GFP_NOFS);
 	default:
@@ -1116,10 +1195,19 @@ static struct monc_msg *monc_alloc_msg(void *priv, struct monc_conn *con,
 	return m;
 }
 
+/* The namespace of the task that created the client (see monc_create()). */
+static struct net *monc_conn_net(void *priv)
+{
+	struct monc_client *monc = priv;
+
+	return monc->net;
+}
+
 static const struct monc_conn_ops monc_conn_ops = {
 	.dispatch = monc_dispatch,
 	.fault = monc_fault,
 	.alloc_msg = monc_alloc_msg,
+	.net = monc_conn_net,
 };
 
 /* ------------------------------------------------------------------ */
@@ -1310,9 +1398,11 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 		seq_printf(s, "fsid: %pU\n", &monc->fsid);
 	for (i = 0; i < MONC_MAP_COUNT; i++) {
 		struct monc_sub *sub = &monc->subs[i];
+		char nbuf[MONC_SUB_NAME_LEN];
 
 		seq_printf(s, "sub %s: have %u want %s start %llu%s\n",
-			   monc_map_names[i], sub->have,
+			   __monc_sub_name(monc, i, nbuf, sizeof(nbuf)),
+			   sub->have,
 			   sub->want ? "yes" : "no", sub->start,
 			   sub->flags & MONC_SUB_ONETIME ? " onetime" : "");
 	}
@@ -1326,6 +1416,8 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 	seq_printf(s, "short_sessions: %u in a row, %llu in all\n",
 		   monc->short_sessions, monc->stat_short_sessions);
 	seq_printf(s, "last_failover_ms: %u\n", monc->last_failover_ms);
+	if (monc->handlers.event)
+		seq_printf(s, "events_dropped: %llu\n", monc->ev_dropped);
 	seq_printf(s, "hunt_parallel: %u\n", monc->opts.hunt_parallel);
 	seq_puts(s, "auth:\n");
 	monc_auth_show(monc->auth, s);
@@ -1460,6 +1552,8 @@ static void monc_free(struct monc_client *monc)
 	if (!IS_ERR_OR_NULL(monc->auth))
 		monc_auth_destroy(monc->auth);
 	kfree(monc->monmap);
+	if (monc->net)
+		put_net(monc->net);
 	xa_destroy(&monc->reqs);
 	mutex_destroy(&monc->done_mutex);
 	mutex_destroy(&monc->handler_mutex);
@@ -1495,6 +1589,7 @@ monc_create_with_transport(const struct monc_options *opts,
 	mutex_init(&monc->done_mutex);
 	xa_init_flags(&monc->reqs, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&monc->mount_wq);
+	init_waitqueue_head(&monc->map_wq);
 	INIT_DELAYED_WORK(&monc->tick, monc_tick_work);
 	INIT_LIST_HEAD(&monc->hq);
 	INIT_WORK(&monc->handler_work, monc_handler_work);
@@ -1506,6 +1601,8 @@ monc_create_with_transport(const struct monc_options *opts,
 	monc->hunt_mult = 1;
 	monc->transport = transport;
 	monc->priv = priv;
+	/* the sockets' namespace: the caller's, held until monc_free() */
+	monc->net = get_net(current->nsproxy->net_ns);
 
 	ret = monc_check_options(opts, handlers, &monc->opts);
 	if (ret)
@@ -1557,7 +1654,16 @@ monc_create_with_transport(const struct monc_options *opts,
 	monc->subs[MONC_MAP_MONMAP].want = true;
 	monc->subs[MONC_MAP_OSDMAP].want = true;
 	monc->subs[MONC_MAP_OSDMAP].flags = MONC_SUB_ONETIME;
-	monc->subs[MONC_MAP_MDSMAP].want = !!handlers->mdsmap;
+	/*
+	 * The mdsmap of the default filesystem, or, when the client looks
+	 * filesystems up by name, the fsmap.user (it then picks one with
+	 * monc_follow_fs()).
+	 */
+	monc->mdsmap_fscid = MONC_FS_DEFAULT;
+	if (handlers->fsmap_user)
+		monc->subs[MONC_MAP_FSMAP_USER].want = true;
+	else
+		monc->subs[MONC_MAP_MDSMAP].want = !!handlers->mdsmap;
 
 	snprintf(dname, sizeof(dname), "unmounted.%d",
 		 atomic_inc_return(&monc_instances));
@@ -1581,6 +1687,12 @@ EXPORT_SYMBOL_IF_KUNIT(monc_create_with_transport);
  * a keepalive timeout longer than its interval...), allocates the client,
  * its reply pools and the messages it resends, and builds the initial
  * monmap from the addresses. Nothing is sent until monc_open_session().
+ *
+ * The client's sockets are made in the network namespace of the calling
+ * task (a mount from a container reaches the monitors of its namespace,
+ * as fs/ceph's), which the client holds until monc_destroy().
+ *
+ * Context: process context, may sleep.
  *
  * Return: the client, ERR_PTR(-EINVAL) for bad options or
  * ERR_PTR(-ENOMEM).
@@ -1627,6 +1739,46 @@ int monc_open_session(struct monc_client *monc)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(monc_open_session);
+
+/**
+ * monc_reopen_session - drop the session and find a monitor afresh
+ * @monc: the client
+ *
+ * For recovery after the client was blocklisted, or whenever the client
+ * module wants a new session: the current session or hunt is closed, a new
+ * hunt starts at once with a fresh auth exchange, and the subscriptions
+ * and pending requests are sent again on the new session. An event handler is told
+ * %MONC_EV_SESSION_LOST (-ECONNRESET) and then %MONC_EV_SESSION_OPEN.
+ * Does not wait.
+ *
+ * Context: process context; takes the session mutex (a handler may call
+ * it).
+ *
+ * Return: 0, -ESHUTDOWN after monc_stop(), or -ENOTCONN before
+ * monc_open_session() or after a mount that failed.
+ */
+int monc_reopen_session(struct monc_client *monc)
+{
+	int ret = 0;
+
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+	} else if (monc->state == MONC_S_IDLE) {
+		ret = -ENOTCONN;
+	} else {
+		pr_info_ratelimited("reopening the session on request\n");
+		if (monc->state == MONC_S_OPEN)
+			__monc_event(monc, MONC_EV_SESSION_LOST, -ECONNRESET, 0);
+		__monc_close_all(monc, -1);
+		monc->hunt_mult = 1;
+		monc->short_sessions = 0;
+		__monc_start_hunt(monc, -1);
+	}
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_reopen_session);
 
 /**
  * monc_wait_mount - wait until the session is mounted
@@ -1810,6 +1962,8 @@ int monc_want_map(struct monc_client *monc, enum monc_map map, u32 epoch,
 		return -EINVAL;
 	if (map == MONC_MAP_MDSMAP && !monc->handlers.mdsmap)
 		return -EINVAL;
+	if (map == MONC_MAP_FSMAP_USER && !monc->handlers.fsmap_user)
+		return -EINVAL;
 	mutex_lock(&monc->mutex);
 	if (monc->stopped) {
 		ret = -ESHUTDOWN;
@@ -1853,8 +2007,10 @@ void monc_got_map(struct monc_client *monc, enum monc_map map, u32 epoch)
 			sub->start = (u64)epoch + 1;
 	}
 	if (epoch > sub->have)
-		sub->have = epoch;
+		WRITE_ONCE(sub->have, epoch);
 	mutex_unlock(&monc->mutex);
+	if (map == MONC_MAP_OSDMAP)
+		wake_up_all(&monc->map_wq);
 }
 EXPORT_SYMBOL_GPL(monc_got_map);
 
@@ -1903,6 +2059,53 @@ void monc_session_auth_unlock(struct monc_client *monc)
 {
 	mutex_unlock(&monc->mutex);
 }
+
+/**
+ * monc_follow_fs - follow the mdsmap of one filesystem
+ * @monc: the client
+ * @fscid: the filesystem's id (its fscid, as the fsmap.user names it), or
+ *	%MONC_FS_DEFAULT for the cluster's default filesystem
+ *
+ * The mdsmap subscription becomes "mdsmap.<fscid>" (or "mdsmap"),
+ * continuous from epoch 0, and is sent now; the maps arrive through the
+ * mdsmap handler. A client that mounts a filesystem by name registers an
+ * fsmap_user handler, finds the name's fscid in the fsmap.user it gets,
+ * and calls this, as fs/ceph does for mds_namespace=.
+ *
+ * Context: process context; takes the session mutex (a handler may call
+ * it).
+ *
+ * Return: 0, -EINVAL without an mdsmap handler or for a negative id other
+ * than %MONC_FS_DEFAULT, -ESHUTDOWN if stopped, or -ENOMEM (then the tick
+ * sends the subscription).
+ */
+int monc_follow_fs(struct monc_client *monc, int fscid)
+{
+	struct monc_sub *sub;
+	int ret;
+
+	if (!monc->handlers.mdsmap || (fscid < 0 && fscid != MONC_FS_DEFAULT))
+		return -EINVAL;
+	mutex_lock(&monc->mutex);
+	if (monc->stopped) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	sub = &monc->subs[MONC_MAP_MDSMAP];
+	if (monc->mdsmap_fscid != fscid) {
+		/* another filesystem's epochs: start over */
+		monc->mdsmap_fscid = fscid;
+		sub->have = 0;
+	}
+	sub->want = true;
+	sub->start = 0;
+	sub->flags = 0;
+	ret = __monc_send_subscribe(monc);
+out:
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_follow_fs);
 
 /**
  * monc_global_id - our global id

@@ -110,11 +110,50 @@ struct monc_options {
 struct monc_client;
 
 /**
+ * enum monc_event_type - what the event handler is told about
+ * @MONC_EV_SESSION_OPEN: a session was established (a new one after a
+ *	loss, or the first); @global_id is the id the monitors gave
+ * @MONC_EV_SESSION_LOST: the session's monitor failed or went silent
+ *	(@err); monc hunts for another on its own
+ * @MONC_EV_AUTH_REFUSED: after the mount, a monitor refused our auth or
+ *	its renewal (@err: -EACCES, or the monitor's); the session is lost
+ *	with it
+ * @MONC_EV_MONMAP: a new monmap of @epoch was installed
+ */
+enum monc_event_type {
+	MONC_EV_SESSION_OPEN,
+	MONC_EV_SESSION_LOST,
+	MONC_EV_AUTH_REFUSED,
+	MONC_EV_MONMAP,
+};
+
+/**
+ * struct monc_event - an event for the event handler
+ * @type: what happened
+ * @err: the error, for %MONC_EV_SESSION_LOST and %MONC_EV_AUTH_REFUSED
+ * @global_id: for %MONC_EV_SESSION_OPEN
+ * @epoch: for %MONC_EV_MONMAP
+ */
+struct monc_event {
+	enum monc_event_type type;
+	int err;
+	u64 global_id;
+	u32 epoch;
+};
+
+/**
  * struct monc_handlers - what the client module wants told
  * @osdmap: an MOSDMap arrived (required); @front is the whole message
  *	front, valid only during the call
  * @mdsmap: an MMDSMap arrived; if NULL, monc never subscribes to the mdsmap
  * @monmap_changed: a new monmap of @epoch was installed (optional)
+ * @fsmap_user: an MFSMapUser arrived (optional): the filesystems by name
+ *	and fscid. If set, monc subscribes to "fsmap.user" instead of the
+ *	default filesystem's mdsmap, and the client picks a filesystem with
+ *	monc_follow_fs(); @front as for @osdmap
+ * @event: something happened to the session (optional): see
+ *	&enum monc_event_type. Events come in order; when the client falls
+ *	more than 16 behind, the oldest are dropped (debugfs counts them).
  *
  * Handlers run in process context from monc's workqueue, one at a time per
  * client, without monc's locks held and outside the connection's work (a
@@ -129,6 +168,10 @@ struct monc_handlers {
 	void (*mdsmap)(struct monc_client *monc, void *priv,
 		       const void *front, size_t len);
 	void (*monmap_changed)(struct monc_client *monc, void *priv, u32 epoch);
+	void (*fsmap_user)(struct monc_client *monc, void *priv,
+			   const void *front, size_t len);
+	void (*event)(struct monc_client *monc, void *priv,
+		      const struct monc_event *ev);
 };
 
 /* The maps one can subscribe to. */
@@ -136,8 +179,12 @@ enum monc_map {
 	MONC_MAP_MONMAP,
 	MONC_MAP_OSDMAP,
 	MONC_MAP_MDSMAP,
+	MONC_MAP_FSMAP_USER,	/* "fsmap.user": every filesystem's name and id */
 	MONC_MAP_COUNT
 };
+
+/* monc_follow_fs(): the cluster's default filesystem ("mdsmap"). */
+#define MONC_FS_DEFAULT		(-1)
 
 /**
  * struct monc_statfs - the cluster's usage, as MStatfsReply gives it
@@ -164,6 +211,7 @@ struct monc_client *monc_create(const struct monc_options *opts,
 				void *priv);
 int monc_open_session(struct monc_client *monc);
 int monc_wait_mount(struct monc_client *monc);
+int monc_reopen_session(struct monc_client *monc);
 void monc_stop(struct monc_client *monc);
 void monc_destroy(struct monc_client *monc);
 
@@ -171,6 +219,7 @@ int monc_want_map(struct monc_client *monc, enum monc_map map, u32 epoch,
 		  bool continuous);
 void monc_got_map(struct monc_client *monc, enum monc_map map, u32 epoch);
 int monc_request_next_osdmap(struct monc_client *monc);
+int monc_follow_fs(struct monc_client *monc, int fscid);
 
 int monc_statfs(struct monc_client *monc, s64 data_pool,
 		struct monc_statfs *buf);
@@ -181,6 +230,22 @@ int monc_get_version(struct monc_client *monc, const char *what,
 int monc_get_version_async(struct monc_client *monc, const char *what,
 			   u64 *newest, u64 *oldest, monc_done_t done,
 			   void *arg);
+
+/* Monitor commands: the longest command, input and output monc takes. */
+#define MONC_COMMAND_MAX	4096
+#define MONC_COMMAND_IN_MAX	(4U << 20)
+#define MONC_COMMAND_OUT_MAX	(4U << 20)
+
+int monc_command(struct monc_client *monc, const char *cmd, const void *in,
+		 size_t in_len, char *status, size_t status_len, void *out,
+		 size_t *out_len, unsigned int timeout_ms);
+int monc_blocklist_add(struct monc_client *monc,
+		       const struct sockaddr_storage *addr, u32 nonce,
+		       unsigned int expire_secs);
+int monc_wait_osdmap(struct monc_client *monc, u32 epoch,
+		     unsigned int timeout_ms);
+int monc_wait_latest_osdmap(struct monc_client *monc,
+			    unsigned int timeout_ms);
 
 u64 monc_global_id(struct monc_client *monc);
 int monc_fsid(struct monc_client *monc, uuid_t *fsid);

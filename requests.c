@@ -31,10 +31,14 @@
 
 #define MONC_STATFS_REPLY_LEN	56	/* fsid, le64 version, 4 x le64 */
 #define MONC_VERSION_REPLY_LEN	24	/* handle, version, oldest */
+/* An MMonCommandAck front: the paxos header, result, status, the echo. */
+#define MONC_COMMAND_FRONT_MAX	(64U << 10)
+#define MONC_BLOCKLIST_CMD_LEN	192
 
 enum monc_req_type {
 	MONC_REQ_STATFS,
 	MONC_REQ_VERSION,
+	MONC_REQ_COMMAND,
 };
 
 struct monc_request {
@@ -44,6 +48,7 @@ struct monc_request {
 	u32 tid;
 	enum monc_req_type type;
 	unsigned long started;		/* jiffies */
+	unsigned long timeout;		/* jiffies after started */
 	u64 sent_gen;			/* session generation it was sent on */
 	s64 pool;
 	char what[MONC_VERSION_WHAT_MAX + 1];
@@ -51,6 +56,15 @@ struct monc_request {
 	int result;
 	struct monc_statfs st;
 	u64 newest, oldest;
+	/* command: the JSON, the input, and the reply (owned) */
+	char *cmd;
+	size_t cmd_len;
+	void *in;
+	size_t in_len;
+	struct monc_msg *reply;
+	int cmd_result;			/* the monitor's */
+	const char *rs;			/* status string, in reply->front */
+	u32 rs_len;
 	/* async only */
 	struct monc_statfs *st_out;
 	u64 *newest_out, *oldest_out;
@@ -114,12 +128,51 @@ VISIBLE_IF_KUNIT int monc_decode_version_reply(const void *front, size_t len,
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_decode_version_reply);
 
+/**
+ * monc_decode_command_ack - decode an MMonCommandAck front
+ * @front: the front
+ * @len: its length
+ * @result: the monitor's result: 0 or a negative errno; one outside
+ *	[-MAX_ERRNO, 0] is -EIO
+ * @rs: the status string, in @front (not NUL-terminated)
+ * @rs_len: its length
+ *
+ * Layout: the paxos header (le64 version, le16 session mon, le64 tid),
+ * s32 result, string status, vector<string> cmd (the command echoed). The
+ * echo and whatever follows it are not read: a newer monitor may append
+ * fields, and monc does not need the echo.
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int monc_decode_command_ack(const void *front, size_t len,
+					     int *result, const char **rs,
+					     u32 *rs_len)
+{
+	const void *p = front, *end = front + len;
+	s32 r;
+
+	if (monc_dec_skip(&p, end, MONC_PAXOS_HDR_LEN) ||
+	    monc_dec_s32(&p, end, &r) ||
+	    monc_dec_str(&p, end, rs, rs_len))
+		return -EINVAL;
+	*result = r > 0 || r < -MAX_ERRNO ? -EIO : r;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_decode_command_ack);
+
 /* ------------------------------------------------------------------ */
 /* Requests                                                             */
 
 static void monc_req_release(struct kref *kref)
 {
-	kfree(container_of(kref, struct monc_request, kref));
+	struct monc_request *req = container_of(kref, struct monc_request,
+						kref);
+
+	if (req->reply)
+		monc_msg_put(req->reply);
+	kvfree(req->in);
+	kfree(req->cmd);
+	kfree(req);
 }
 
 static void monc_req_put(struct monc_request *req)
@@ -182,7 +235,7 @@ void __monc_expire_requests(struct monc_client *monc,
 
 	lockdep_assert_held(&monc->mutex);
 	xa_for_each(&monc->reqs, idx, req) {
-		if (time_before(jiffies, req->started + monc->mount_timeout))
+		if (time_before(jiffies, req->started + req->timeout))
 			continue;
 		pr_debug("tid %u timed out\n", req->tid);
 		xa_erase(&monc->reqs, idx);
@@ -236,6 +289,49 @@ void monc_block_exit(struct monc_client *monc)
 		wake_up_all(&monc->blocked_wq);
 }
 
+static const char *const monc_req_names[] = {
+	[MONC_REQ_STATFS] = "statfs",
+	[MONC_REQ_VERSION] = "get_version",
+	[MONC_REQ_COMMAND] = "command",
+};
+
+/*
+ * MMonCommand: the paxos header, the fsid, vector<string> cmd (one JSON
+ * string, as libceph sends it), and the input in the data section. The
+ * reply is matched by the header tid.
+ */
+static struct monc_msg *__monc_command_msg(struct monc_client *monc,
+					   struct monc_request *req)
+{
+	struct monc_msg *m;
+	void *p, *end;
+
+	lockdep_assert_held(&monc->mutex);
+	m = monc_msg_new(MONC_MSG_MON_COMMAND,
+			 MONC_PAXOS_HDR_LEN + 16 + 4 + 4 + req->cmd_len,
+			 GFP_NOFS);
+	if (!m)
+		return NULL;
+	if (req->in_len) {
+		m->data = monc_kvmalloc(req->in_len, GFP_NOFS);
+		if (!m->data) {
+			monc_msg_put(m);
+			return NULL;
+		}
+		memcpy(m->data, req->in, req->in_len);
+		m->data_len = req->in_len;
+	}
+	p = m->front;
+	end = p + m->front_alloc;
+	monc_enc_paxos_hdr(&p, end);
+	monc_enc_fsid(&p, end, &monc->fsid);
+	monc_enc_u32(&p, end, 1);
+	monc_enc_str(&p, end, req->cmd, req->cmd_len);
+	monc_msg_setup(monc, m, MONC_MSG_MON_COMMAND, 1, 1, req->tid,
+		       p - m->front);
+	return m;
+}
+
 static int __monc_send_request(struct monc_client *monc,
 			       struct monc_request *req)
 {
@@ -263,6 +359,10 @@ static int __monc_send_request(struct monc_client *monc,
 		/* MStatfs v2 (optional data pool), compat 1 */
 		monc_msg_setup(monc, m, MONC_MSG_STATFS, 2, 1, req->tid,
 			       p - m->front);
+	} else if (req->type == MONC_REQ_COMMAND) {
+		m = __monc_command_msg(monc, req);
+		if (!m)
+			return -ENOMEM;
 	} else {
 		size_t wlen = strlen(req->what);
 
@@ -279,9 +379,7 @@ static int __monc_send_request(struct monc_client *monc,
 			       p - m->front);
 	}
 	req->sent_gen = monc->session_gen;
-	pr_debug("send %s tid %u\n",
-		 req->type == MONC_REQ_STATFS ? "statfs" : "get_version",
-		 req->tid);
+	pr_debug("send %s tid %u\n", monc_req_names[req->type], req->tid);
 	return __monc_send(monc, monc->cur, m);
 }
 
@@ -397,6 +495,36 @@ static int __monc_handle_version_reply(struct monc_client *monc, int i,
 	return 0;
 }
 
+static int __monc_handle_command_ack(struct monc_client *monc, int i,
+				     struct monc_msg *msg,
+				     struct monc_request **done)
+{
+	struct monc_request *req;
+	u64 tid = le64_to_cpu(msg->hdr.tid);
+	const char *rs;
+	u32 rs_len;
+	int result;
+
+	lockdep_assert_held(&monc->mutex);
+	if (monc_decode_command_ack(msg->front, msg->front_len, &result, &rs,
+				    &rs_len))
+		return __monc_bad_reply(monc, i, "command", msg->front_len);
+	req = __monc_take_request(monc, tid, MONC_REQ_COMMAND);
+	if (!req) {
+		if (__monc_tid_pending(monc, tid))
+			return __monc_bad_reply(monc, i, "command",
+						msg->front_len);
+		pr_debug("command reply for unknown tid %llu\n", tid);
+		return 0;
+	}
+	req->reply = monc_msg_get(msg);
+	req->rs = rs;
+	req->rs_len = rs_len;
+	req->cmd_result = result;
+	*done = req;
+	return 0;
+}
+
 /**
  * __monc_handle_request_reply - match a reply from the session's monitor
  * @monc: the client
@@ -419,6 +547,8 @@ int __monc_handle_request_reply(struct monc_client *monc, int i,
 		return __monc_handle_statfs_reply(monc, i, msg, done);
 	case MONC_MSG_MON_GET_VERSION_REPLY:
 		return __monc_handle_version_reply(monc, i, msg, done);
+	case MONC_MSG_MON_COMMAND_ACK:
+		return __monc_handle_command_ack(monc, i, msg, done);
 	default:
 		return 0;
 	}
@@ -463,13 +593,14 @@ void monc_show_requests(struct monc_client *monc, struct seq_file *s)
 
 	mutex_lock(&monc->mutex);
 	xa_for_each(&monc->reqs, idx, req) {
-		seq_printf(s, "%u %s", req->tid,
-			   req->type == MONC_REQ_STATFS ? "statfs" :
-			   "get_version");
+		seq_printf(s, "%u %s", req->tid, monc_req_names[req->type]);
 		if (req->type == MONC_REQ_STATFS && req->pool != MONC_NO_POOL)
 			seq_printf(s, " pool %lld", req->pool);
 		if (req->type == MONC_REQ_VERSION)
 			seq_printf(s, " %s", req->what);
+		/* not the command itself: it may carry a secret */
+		if (req->type == MONC_REQ_COMMAND)
+			seq_printf(s, " %zu bytes", req->cmd_len);
 		seq_printf(s, " age_ms %u%s\n",
 			   jiffies_to_msecs(jiffies - req->started),
 			   req->sent_gen == monc->session_gen &&
@@ -510,6 +641,8 @@ static int monc_req_start(struct monc_client *monc, struct monc_request *req)
 		goto out;
 	}
 	req->monc = monc;
+	if (!req->timeout)
+		req->timeout = monc->mount_timeout;
 	kref_get(&req->kref);
 	ret = monc_xa_alloc_cyclic(&monc->reqs, &tid, req,
 				   XA_LIMIT(1, U32_MAX), &monc->next_tid,
@@ -534,7 +667,7 @@ static int monc_req_wait(struct monc_client *monc, struct monc_request *req)
 	int ret;
 
 	left = wait_for_completion_interruptible_timeout(&req->done_cmpl,
-							 monc->mount_timeout);
+							 req->timeout);
 	if (left > 0)
 		return req->result;
 	mutex_lock(&monc->mutex);
@@ -763,3 +896,313 @@ void monc_test_expire(struct monc_client *monc, unsigned long advance)
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_test_expire);
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Monitor commands                                                     */
+
+/**
+ * monc_alloc_command_ack - a message for an MMonCommandAck
+ * @hdr: its header
+ * @skip: set to 1 when the message is to be skipped
+ *
+ * The output is in the data section. A front or an output past monc's
+ * bounds is skipped (the command then times out); a failed allocation
+ * returns NULL with *@skip 0, which faults the connection, and the new
+ * session resends the command.
+ *
+ * Context: the connection's alloc_msg, under its lock: no session mutex.
+ * Return: the message, or NULL.
+ */
+struct monc_msg *monc_alloc_command_ack(const struct monc_msg_header *hdr,
+					int *skip)
+{
+	u32 front_len = le32_to_cpu(hdr->front_len);
+	u32 data_len = le32_to_cpu(hdr->data_len);
+	struct monc_msg *m;
+
+	if (front_len > MONC_COMMAND_FRONT_MAX ||
+	    data_len > MONC_COMMAND_OUT_MAX || le32_to_cpu(hdr->middle_len)) {
+		pr_warn_ratelimited("command reply too long (%u+%u+%u bytes), skipped\n",
+				    front_len, le32_to_cpu(hdr->middle_len),
+				    data_len);
+		*skip = 1;
+		return NULL;
+	}
+	m = monc_msg_new(MONC_MSG_MON_COMMAND_ACK, front_len, GFP_NOFS);
+	if (!m || !data_len)
+		return m;
+	m->data = monc_kvmalloc(data_len, GFP_NOFS);
+	if (!m->data) {
+		monc_msg_put(m);
+		return NULL;
+	}
+	m->data_len = data_len;
+	return m;
+}
+
+static unsigned long monc_timeout(struct monc_client *monc,
+				  unsigned int timeout_ms)
+{
+	if (!timeout_ms)
+		return monc->mount_timeout;
+	return msecs_to_jiffies(min_t(unsigned int, timeout_ms,
+				      MONC_MAX_TIMEOUT_MS));
+}
+
+/**
+ * monc_command - run a monitor command
+ * @monc: the client
+ * @cmd: the command, one JSON object, as "ceph" sends it:
+ *	{"prefix": "osd blocklist ls", "format": "json"}
+ * @in: input for the command (the data section), or NULL
+ * @in_len: its length, at most %MONC_COMMAND_IN_MAX
+ * @status: where the monitor's status string goes, NUL-terminated and cut
+ *	to fit, or NULL
+ * @status_len: the size of @status
+ * @out: where the monitor's output goes (cut to fit), or NULL
+ * @out_len: in: the size of @out; out: the length of the whole output,
+ *	which is more than the size when it was cut. May be NULL with @out.
+ * @timeout_ms: how long to wait for the answer, 0 for the mount timeout
+ *
+ * Sends an MMonCommand once the session knows the cluster fsid, resends it
+ * on every new session until a monitor answers (as the other requests: a
+ * command that is not idempotent may run twice when a monitor fails
+ * between running it and answering), and waits, interruptibly, at most
+ * @timeout_ms.
+ *
+ * Context: process context, may sleep; from a handler too. Not from a
+ * done() callback: that warns and returns -EDEADLK.
+ *
+ * Return: the monitor's result (0 or a negative errno, e.g. -EINVAL for a
+ * command it does not know, -EACCES when the caps do not allow it), or
+ * -ETIMEDOUT, -EINTR, -ESHUTDOWN, -EDEADLK, -ENOMEM, or -EINVAL for bad
+ * arguments.
+ */
+int monc_command(struct monc_client *monc, const char *cmd, const void *in,
+		 size_t in_len, char *status, size_t status_len, void *out,
+		 size_t *out_len, unsigned int timeout_ms)
+{
+	struct monc_request *req;
+	size_t n;
+	int ret;
+
+	if (status && status_len)
+		status[0] = 0;
+	if (!cmd || (in_len && !in) || in_len > MONC_COMMAND_IN_MAX ||
+	    (out && !out_len))
+		return -EINVAL;
+	n = strnlen(cmd, MONC_COMMAND_MAX + 1);
+	if (!n || n > MONC_COMMAND_MAX)
+		return -EINVAL;
+	if (monc_in_callback(monc, false))
+		return -EDEADLK;
+	req = monc_req_alloc(MONC_REQ_COMMAND);
+	if (!req)
+		return -ENOMEM;
+	req->cmd = monc_kmemdup(cmd, n, GFP_NOFS);
+	req->cmd_len = n;
+	if (in_len) {
+		req->in = monc_kvmalloc(in_len, GFP_NOFS);
+		if (req->in)
+			memcpy(req->in, in, in_len);
+		req->in_len = in_len;
+	}
+	if (!req->cmd || (in_len && !req->in)) {
+		monc_req_put(req);
+		return -ENOMEM;
+	}
+	req->timeout = monc_timeout(monc, timeout_ms);
+	monc_block_enter(monc);
+	ret = monc_req_start(monc, req);
+	if (!ret)
+		ret = monc_req_wait(monc, req);
+	monc_block_exit(monc);
+	if (!ret) {
+		struct monc_msg *r = req->reply;
+
+		ret = req->cmd_result;
+		if (status && status_len) {
+			n = min_t(size_t, status_len - 1, req->rs_len);
+			memcpy(status, req->rs, n);
+			status[n] = 0;
+		}
+		if (out && r->data_len)
+			memcpy(out, r->data, min_t(size_t, *out_len,
+						   r->data_len));
+		if (out_len)
+			*out_len = r->data_len;
+	} else if (out_len) {
+		*out_len = 0;
+	}
+	monc_req_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_command);
+
+/*
+ * The osd blocklist command, in today's spelling or (@old) the one before
+ * Pacific: {"prefix": "osd blocklist", "blocklistop": "add", "addr":
+ * "IP:PORT/NONCE", "expire": SECONDS}.
+ */
+static int monc_blocklist_cmd(char *buf, size_t len, bool old,
+			      const struct sockaddr_storage *addr, u32 nonce,
+			      unsigned int expire_secs)
+{
+	const char *word = old ? "blacklist" : "blocklist";
+	char expire[32] = "";
+
+	if (expire_secs)
+		snprintf(expire, sizeof(expire), ", \"expire\": %u.0",
+			 expire_secs);
+	return snprintf(buf, len,
+			"{\"prefix\": \"osd %s\", \"%sop\": \"add\", \"addr\": \"%pISpc/%u\"%s}",
+			word, word, addr, nonce, expire) >= len ? -EINVAL : 0;
+}
+
+/**
+ * monc_blocklist_add - blocklist a client's address on the OSDs
+ * @monc: the client
+ * @addr: the address to blocklist (AF_INET or AF_INET6, with its port)
+ * @nonce: the nonce of the client's entity address
+ * @expire_secs: how long the entry lasts, 0 for the monitors' default
+ *	(an hour)
+ *
+ * Runs "osd blocklist add"; a monitor that answers -EINVAL (one older
+ * than Pacific does not know the word) is asked again with the old
+ * spelling, "osd blacklist add", as libceph does. The entry is in the
+ * osdmap epoch the monitors publish next: a caller that must be sure the
+ * OSDs enforce it before it goes on (before breaking a lock the blocklisted
+ * client held) calls monc_wait_latest_osdmap() after this.
+ *
+ * Context: process context, may sleep; as monc_command().
+ *
+ * Return: 0, the monitor's error, or monc_command()'s.
+ */
+int monc_blocklist_add(struct monc_client *monc,
+		       const struct sockaddr_storage *addr, u32 nonce,
+		       unsigned int expire_secs)
+{
+	char cmd[MONC_BLOCKLIST_CMD_LEN];
+	int ret, old;
+
+	if (!addr || (addr->ss_family != AF_INET &&
+		      addr->ss_family != AF_INET6))
+		return -EINVAL;
+	for (old = 0; old < 2; old++) {
+		ret = monc_blocklist_cmd(cmd, sizeof(cmd), old, addr, nonce,
+					 expire_secs);
+		if (ret)
+			return ret;
+		ret = monc_command(monc, cmd, NULL, 0, NULL, 0, NULL, NULL, 0);
+		if (ret != -EINVAL)
+			break;
+		pr_debug("osd %s refused (EINVAL)%s\n",
+			 old ? "blacklist" : "blocklist",
+			 old ? "" : ", trying the old spelling");
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_blocklist_add);
+
+/*
+ * The wait's condition, read without the mutex (rechecked under it): the
+ * client holds a newer map than @have (then it is asked for the next one,
+ * or it is done), or it was stopped.
+ */
+static bool monc_osdmap_moved(struct monc_client *monc, u32 have)
+{
+	return READ_ONCE(monc->subs[MONC_MAP_OSDMAP].have) != have ||
+	       READ_ONCE(monc->stopped);
+}
+
+/**
+ * monc_wait_osdmap - wait until the client holds an osdmap epoch
+ * @monc: the client
+ * @epoch: the epoch
+ * @timeout_ms: how long at most, 0 for the mount timeout
+ *
+ * "Holds" is what the osdmap handler reported with monc_got_map(): a client
+ * that waits must call it from its handler. While the client is behind,
+ * monc asks the monitors for the maps after the one it holds
+ * (monc_request_next_osdmap()), again after each map until @epoch.
+ *
+ * Context: process context, may sleep. Not from a handler (the handler
+ * would wait for itself) or a done() callback: that warns and returns
+ * -EDEADLK.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, -ESHUTDOWN or -EDEADLK.
+ */
+int monc_wait_osdmap(struct monc_client *monc, u32 epoch,
+		     unsigned int timeout_ms)
+{
+	unsigned long deadline;
+	bool stopped;
+	long left;
+	u32 have;
+	int ret;
+
+	if (monc_in_callback(monc, true))
+		return -EDEADLK;
+	deadline = jiffies + monc_timeout(monc, timeout_ms);
+	monc_block_enter(monc);
+	for (;;) {
+		mutex_lock(&monc->mutex);
+		have = monc->subs[MONC_MAP_OSDMAP].have;
+		stopped = monc->stopped;
+		mutex_unlock(&monc->mutex);
+		ret = 0;
+		if (have >= epoch)
+			break;
+		ret = -ESHUTDOWN;
+		if (stopped)
+			break;
+		/* no memory to subscribe now: the tick sends it */
+		if (monc_request_next_osdmap(monc) == -ESHUTDOWN)
+			break;
+		ret = -ETIMEDOUT;
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			break;
+		left = wait_event_interruptible_timeout(monc->map_wq,
+							monc_osdmap_moved(monc, have),
+							left);
+		ret = -EINTR;
+		if (left < 0)
+			break;
+	}
+	monc_block_exit(monc);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(monc_wait_osdmap);
+
+/**
+ * monc_wait_latest_osdmap - wait until the client holds the newest osdmap
+ * @monc: the client
+ * @timeout_ms: the bound of the wait for the epoch, 0 for the mount
+ *	timeout (asking for the epoch is bounded by the mount timeout)
+ *
+ * Asks the monitors for the newest osdmap epoch (monc_get_version()), then
+ * waits for it (monc_wait_osdmap()), as libceph's
+ * ceph_wait_for_latest_osdmap() does. After monc_blocklist_add(), this is
+ * the epoch that contains the entry.
+ *
+ * Context: as monc_wait_osdmap().
+ *
+ * Return: 0, or the error of either step.
+ */
+int monc_wait_latest_osdmap(struct monc_client *monc,
+			    unsigned int timeout_ms)
+{
+	u64 newest;
+	int ret;
+
+	if (monc_in_callback(monc, true))
+		return -EDEADLK;
+	ret = monc_get_version(monc, "osdmap", &newest, NULL);
+	if (ret)
+		return ret;
+	if (newest > U32_MAX)
+		return -ERANGE;
+	return monc_wait_osdmap(monc, newest, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(monc_wait_latest_osdmap);

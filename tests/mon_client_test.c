@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/kthread.h>
+#include <linux/nsproxy.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -203,17 +204,24 @@ static struct monc_options *default_opts(struct kunit *test, unsigned int n,
 	return o;
 }
 
-static struct monc_client *make_client(struct kunit *test, unsigned int n,
-				       unsigned int parallel)
+static struct monc_client *make_client_with(struct kunit *test,
+					    const struct monc_handlers *h,
+					    unsigned int n,
+					    unsigned int parallel)
 {
 	struct monc_options *o = default_opts(test, n, parallel);
 	struct monc_client *monc;
 
-	monc = monc_create_with_transport(o, &handlers, fake,
-					  &fake_transport);
+	monc = monc_create_with_transport(o, h, fake, &fake_transport);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
 	fake->monc = monc;
 	return monc;
+}
+
+static struct monc_client *make_client(struct kunit *test, unsigned int n,
+				       unsigned int parallel)
+{
+	return make_client_with(test, &handlers, n, parallel);
 }
 
 static struct monc_conn *nth_conn(unsigned int n)
@@ -2441,3 +2449,639 @@ kunit_test_suite(monc_backoff_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the monc session");
 MODULE_LICENSE("GPL");
+
+/* ------------------------------------------------------------------ */
+/*
+ * Monitor commands and waiting for an osdmap (issue #13 item 3): the
+ * MMonCommandAck decoder, a command resent after a new session with its
+ * input and output, the blocklist's fallback to the old spelling, and
+ * monc_wait_osdmap() and monc_wait_latest_osdmap() over the fake; and the
+ * subscriptions by name (item 4), events and reopen (item 5).
+ */
+
+/* MMonCommand front: paxos header, fsid, le32 1, le32 len, the JSON. */
+#define CMD_JSON_OFF	(18 + 16 + 4 + 4)
+
+static u32 build_cmd_ack(u8 *buf, s32 r, const char *rs, bool echo)
+{
+	u32 n = strlen(rs);
+	u8 *p = buf;
+
+	memset(p, 0, 18);			/* paxos header */
+	p += 18;
+	put_le32(p, r);
+	put_le32(p + 4, n);
+	memcpy(p + 8, rs, n);
+	p += 8 + n;
+	if (echo) {
+		put_le32(p, 1);
+		put_le32(p + 4, 2);
+		memcpy(p + 8, "{}", 2);
+		p += 10;
+	}
+	return p - buf;
+}
+
+/* An MMonCommandAck for @tid on @c, with @data in the data section. */
+static void cmd_ack(struct monc_conn *c, u64 tid, s32 r, const char *rs,
+		    const void *data, u32 dlen)
+{
+	struct monc_msg_header hdr = {};
+	struct monc_msg *m;
+	u8 front[128];
+	u32 len = build_cmd_ack(front, r, rs, true);
+	int skip = 0;
+
+	hdr.type = cpu_to_le16(MONC_MSG_MON_COMMAND_ACK);
+	hdr.front_len = cpu_to_le32(len);
+	hdr.data_len = cpu_to_le32(dlen);
+	hdr.tid = cpu_to_le64(tid);
+	hdr.src.type = MONC_ENTITY_TYPE_MON;
+	m = c->ops->alloc_msg(c->priv, c, &hdr, &skip);
+	KUNIT_ASSERT_NOT_NULL(fake->test, m);
+	KUNIT_ASSERT_GE(fake->test, m->front_alloc, len);
+	KUNIT_ASSERT_TRUE(fake->test, !dlen || m->data_len == dlen);
+	memcpy(m->front, front, len);
+	m->front_len = len;
+	if (dlen)
+		memcpy(m->data, data, dlen);
+	m->hdr = hdr;
+	c->ops->dispatch(c->priv, c, m);
+	flush_workqueue(monc_wq);
+}
+
+struct cmd_case {
+	const char *name;
+	s32 r;
+	const char *rs;
+	bool echo;
+	int ret;		/* of the decoder */
+	int result;		/* the result it gives */
+};
+
+static const struct cmd_case cmd_cases[] = {
+	{ "ok with status and echo", 0, "blocklisting 1.2.3.4:0/5", true, 0, 0 },
+	{ "EINVAL, unknown command", -EINVAL, "unknown command", true, 0,
+	  -EINVAL },
+	{ "no echo (not read)", -EACCES, "denied", false, 0, -EACCES },
+	{ "empty status", 0, "", false, 0, 0 },
+	{ "positive result is EIO", 5, "odd", true, 0, -EIO },
+	{ "result below -MAX_ERRNO is EIO", -100000, "odd", true, 0, -EIO },
+};
+
+static void cmd_desc(const struct cmd_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cmd_ack, cmd_cases, cmd_desc);
+
+/*
+ * Each ack decodes as the table says, the status lies inside the front,
+ * and the front cut anywhere before the end of the status is rejected
+ * (read from a heap copy of exactly that size, so KASAN sees any overread).
+ */
+static void command_ack_decode_and_truncation(struct kunit *test)
+{
+	const struct cmd_case *t = test->param_value;
+	u8 *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	u32 len, rs_len, need, cut;
+	const char *rs;
+	int result;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = build_cmd_ack(buf, t->r, t->rs, t->echo);
+	KUNIT_ASSERT_EQ(test, monc_decode_command_ack(buf, len, &result, &rs,
+						      &rs_len), t->ret);
+	KUNIT_EXPECT_EQ(test, result, t->result);
+	KUNIT_EXPECT_EQ(test, rs_len, (u32)strlen(t->rs));
+	KUNIT_EXPECT_TRUE(test, (const u8 *)rs >= buf &&
+			  (const u8 *)rs + rs_len <= buf + len);
+	KUNIT_EXPECT_EQ(test, memcmp(rs, t->rs, rs_len), 0);
+	need = 18 + 4 + 4 + strlen(t->rs);
+	for (cut = 0; cut < need; cut++) {
+		u8 *p = kmalloc(cut ? cut : 1, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		memcpy(p, buf, cut);
+		KUNIT_EXPECT_EQ_MSG(test, monc_decode_command_ack(p, cut,
+								  &result, &rs,
+								  &rs_len),
+				    -EINVAL, "accepted when cut to %u bytes",
+				    cut);
+		kfree(p);
+	}
+	/* a status length past the end */
+	put_le32(buf + 22, len);
+	KUNIT_EXPECT_EQ(test, monc_decode_command_ack(buf, len, &result, &rs,
+						      &rs_len), -EINVAL);
+	put_le32(buf + 22, U32_MAX);
+	KUNIT_EXPECT_EQ(test, monc_decode_command_ack(buf, len, &result, &rs,
+						      &rs_len), -EINVAL);
+}
+
+struct cmd_call {
+	struct monc_client *monc;
+	struct completion done;
+	int which;
+	int ret;
+	char status[8];
+	u8 out[8];
+	size_t out_len;
+	u32 epoch;
+};
+
+enum { CALL_COMMAND, CALL_BLOCKLIST, CALL_WAIT, CALL_WAIT_LATEST };
+
+static int cmd_thread(void *arg)
+{
+	struct cmd_call *c = arg;
+	struct sockaddr_storage ss;
+
+	switch (c->which) {
+	case CALL_COMMAND:
+		c->out_len = sizeof(c->out);
+		c->ret = monc_command(c->monc, "{\"prefix\": \"test\"}", "in!", 3,
+				      c->status, sizeof(c->status), c->out,
+				      &c->out_len, 0);
+		break;
+	case CALL_BLOCKLIST:
+		set_addr(&ss, 0);
+		c->ret = monc_blocklist_add(c->monc, &ss, 1234, 600);
+		break;
+	case CALL_WAIT:
+		c->ret = monc_wait_osdmap(c->monc, c->epoch, 0);
+		break;
+	case CALL_WAIT_LATEST:
+		c->ret = monc_wait_latest_osdmap(c->monc, 0);
+		break;
+	}
+	complete(&c->done);
+	return 0;
+}
+
+static struct cmd_call *start_call(struct kunit *test,
+				   struct monc_client *monc, int which,
+				   u32 epoch)
+{
+	struct cmd_call *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct task_struct *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->monc = monc;
+	c->which = which;
+	c->epoch = epoch;
+	init_completion(&c->done);
+	t = kthread_run(cmd_thread, c, "monc-test-cmd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	return c;
+}
+
+/*
+ * Wait (bounded, by polling state, not by timing) until the call is blocked
+ * in monc: its request in the tree, or its wait for the map entered.
+ */
+static void until_blocked(struct kunit *test, struct monc_client *monc,
+			  unsigned int pending)
+{
+	struct monc_test_info ti;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		monc_test_info(monc, &ti);
+		if (ti.blocked && ti.pending >= pending)
+			return;
+		msleep(20);
+	}
+	KUNIT_FAIL(test, "the call never blocked");
+}
+
+static void call_done(struct kunit *test, struct cmd_call *c, int ret)
+{
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&c->done, 30 * HZ),
+			0UL);
+	KUNIT_EXPECT_EQ(test, c->ret, ret);
+}
+
+static const char *sent_json(struct monc_msg *m, u32 *len)
+{
+	*len = get_unaligned_le32(m->front + CMD_JSON_OFF - 4);
+	return m->front + CMD_JSON_OFF;
+}
+
+static void command_resent_with_input_and_output(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 1);
+	struct monc_conn *a, *b;
+	struct cmd_call *call;
+	struct monc_msg *m;
+	const char *json;
+	u32 jlen;
+	u64 tid;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	a = nth_conn(0);
+	mount_on(a, 3);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	call = start_call(test, monc, CALL_COMMAND, 0);
+	until_blocked(test, monc, 1);
+	m = last_sent(a, MONC_MSG_MON_COMMAND);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tid = le64_to_cpu(m->hdr.tid);
+	KUNIT_EXPECT_NE(test, tid, 0ULL);
+	KUNIT_EXPECT_EQ(test, memcmp(m->front + 18, fsid_bytes, 16), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(m->front + 34), 1U);
+	json = sent_json(m, &jlen);
+	KUNIT_EXPECT_EQ(test, jlen, 18U);
+	KUNIT_EXPECT_EQ(test, m->front_len, CMD_JSON_OFF + jlen);
+	KUNIT_EXPECT_EQ(test, memcmp(json, "{\"prefix\": \"test\"}", jlen), 0);
+	KUNIT_EXPECT_EQ(test, m->data_len, 3U);
+	KUNIT_EXPECT_EQ(test, memcmp(m->data, "in!", 3), 0);
+
+	/* the monitor fails before it answers: resent once, same tid */
+	fault(a, -ECONNRESET);
+	b = last_conn();
+	KUNIT_ASSERT_PTR_NE(test, a, b);
+	auth_reply(b, MONC_AUTH_NONE, 0, 4242, NULL);
+	send_monmap(b, 3, 1, fsid_bytes);
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(b, MONC_MSG_MON_COMMAND), 1U);
+	m = last_sent(b, MONC_MSG_MON_COMMAND);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(m->hdr.tid), tid);
+	KUNIT_EXPECT_EQ(test, m->data_len, 3U);
+
+	/* a late ack on the old connection is ignored */
+	cmd_ack(a, tid, -EIO, "old", NULL, 0);
+	/* the answer: status and output cut to the caller's buffers */
+	cmd_ack(b, tid, -ENOENT, "not there at all", "0123456789ab", 12);
+	call_done(test, call, -ENOENT);
+	KUNIT_EXPECT_STREQ(test, call->status, "not the");
+	KUNIT_EXPECT_EQ(test, call->out_len, (size_t)12);
+	KUNIT_EXPECT_EQ(test, memcmp(call->out, "01234567", 8), 0);
+	/* a duplicate ack is an unknown tid: dropped, the session lives */
+	cmd_ack(b, tid, 0, "dup", NULL, 0);
+	KUNIT_EXPECT_FALSE(test, b->closed);
+}
+
+static void blocklist_falls_back_to_blacklist(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct cmd_call *call;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	const char *json;
+	char *s;
+	u32 jlen;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	call = start_call(test, monc, CALL_BLOCKLIST, 0);
+	until_blocked(test, monc, 1);
+	m = last_sent(c, MONC_MSG_MON_COMMAND);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	json = sent_json(m, &jlen);
+	s = kunit_kzalloc(test, jlen + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	memcpy(s, json, jlen);
+	KUNIT_EXPECT_STREQ(test, s,
+			   "{\"prefix\": \"osd blocklist\", \"blocklistop\": \"add\", \"addr\": \"127.0.0.1:0/1234\", \"expire\": 600.0}");
+
+	/* a monitor that does not know the word */
+	cmd_ack(c, le64_to_cpu(m->hdr.tid), -EINVAL, "unknown command", NULL,
+		0);
+	until_blocked(test, monc, 1);
+	KUNIT_ASSERT_EQ(test, count_sent(c, MONC_MSG_MON_COMMAND), 2U);
+	m = last_sent(c, MONC_MSG_MON_COMMAND);
+	json = sent_json(m, &jlen);
+	s = kunit_kzalloc(test, jlen + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	memcpy(s, json, jlen);
+	KUNIT_EXPECT_STREQ(test, s,
+			   "{\"prefix\": \"osd blacklist\", \"blacklistop\": \"add\", \"addr\": \"127.0.0.1:0/1234\", \"expire\": 600.0}");
+	cmd_ack(c, le64_to_cpu(m->hdr.tid), 0, "blacklisting", NULL, 0);
+	call_done(test, call, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_COMMAND), 2U);
+}
+
+static void blocklist_other_error_not_retried(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct cmd_call *call;
+	struct monc_conn *c;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	call = start_call(test, monc, CALL_BLOCKLIST, 0);
+	until_blocked(test, monc, 1);
+	cmd_ack(c, le64_to_cpu(last_sent(c, MONC_MSG_MON_COMMAND)->hdr.tid),
+		-EACCES, "access denied", NULL, 0);
+	call_done(test, call, -EACCES);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_COMMAND), 1U);
+}
+
+static void osdmap_sub_start(struct kunit *test, struct monc_client *monc,
+			     u64 start)
+{
+	struct monc_test_info ti;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		monc_test_info(monc, &ti);
+		if (ti.sub_want[MONC_MAP_OSDMAP] &&
+		    ti.sub_start[MONC_MAP_OSDMAP] == start)
+			return;
+		msleep(20);
+	}
+	KUNIT_FAIL(test, "no osdmap subscription from %llu", start);
+}
+
+static void wait_osdmap_asks_until_epoch(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct cmd_call *call;
+	struct monc_conn *c;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);		/* the handler reports epoch 4 */
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	KUNIT_EXPECT_EQ(test, monc_wait_osdmap(monc, 4, 0), 0);
+	call = start_call(test, monc, CALL_WAIT, 6);
+	until_blocked(test, monc, 0);
+	osdmap_sub_start(test, monc, 5);
+	monc_got_map(monc, MONC_MAP_OSDMAP, 5);
+	/* behind still: asks for the next one */
+	osdmap_sub_start(test, monc, 6);
+	KUNIT_EXPECT_FALSE(test, completion_done(&call->done));
+	monc_got_map(monc, MONC_MAP_OSDMAP, 6);
+	call_done(test, call, 0);
+
+	/* stop wakes a waiter */
+	call = start_call(test, monc, CALL_WAIT, 9);
+	until_blocked(test, monc, 0);
+	monc_stop(monc);
+	call_done(test, call, -ESHUTDOWN);
+}
+
+static void wait_latest_osdmap_gets_version_then_waits(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct cmd_call *call;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	u8 vr[24];
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 1);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	call = start_call(test, monc, CALL_WAIT_LATEST, 0);
+	until_blocked(test, monc, 1);
+	m = last_sent(c, MONC_MSG_MON_GET_VERSION);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	put_le64(vr, get_unaligned_le64(m->front));
+	put_le64(vr + 8, 7);
+	put_le64(vr + 16, 1);
+	deliver(c, MONC_MSG_MON_GET_VERSION_REPLY, vr, sizeof(vr), 0);
+	osdmap_sub_start(test, monc, 5);
+	monc_got_map(monc, MONC_MAP_OSDMAP, 7);
+	call_done(test, call, 0);
+}
+
+/*
+ * Subscriptions by name (issue #13 item 4): with an fsmap_user handler,
+ * monc subscribes to "fsmap.user" instead of the default mdsmap; the
+ * handler gets the MFSMapUser; monc_follow_fs() makes the mdsmap item
+ * "mdsmap.<fscid>", and that filesystem's MMDSMap reaches the mdsmap
+ * handler.
+ */
+static unsigned int fsmap_users;
+
+static void fsmap_user_handler(struct monc_client *monc, void *priv,
+			       const void *front, size_t len)
+{
+	fsmap_users++;
+	monc_got_map(monc, MONC_MAP_FSMAP_USER, 3);
+}
+
+static const struct monc_handlers handlers_fs = {
+	.osdmap = osdmap_handler,
+	.mdsmap = mdsmap_handler,
+	.monmap_changed = monmap_handler,
+	.fsmap_user = fsmap_user_handler,
+};
+
+/* Whether the MMonSubscribe @m has an item @name, and its start. */
+static bool sub_has(struct monc_msg *m, const char *name, u64 *start)
+{
+	const u8 *p = m->front, *end = p + m->front_len;
+	u32 n, l;
+
+	if (end - p < 4)
+		return false;
+	n = get_unaligned_le32(p);
+	p += 4;
+	while (n--) {
+		if (end - p < 4)
+			return false;
+		l = get_unaligned_le32(p);
+		if (end - p < 4 + l + 9)
+			return false;
+		if (l == strlen(name) && !memcmp(p + 4, name, l)) {
+			*start = get_unaligned_le64(p + 4 + l);
+			return true;
+		}
+		p += 4 + l + 9;
+	}
+	return false;
+}
+
+static void follow_fs_by_name(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_conn *c;
+	struct monc_msg *m;
+	u8 front[40] = {};
+	u64 start;
+
+	fsmap_users = 0;
+	monc = make_client_with(test, &handlers_fs, 3, 1);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	mount_on(c, 3);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	m = last_sent(c, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_TRUE(test, sub_has(m, "fsmap.user", &start));
+	KUNIT_EXPECT_FALSE(test, sub_has(m, "mdsmap", &start));
+
+	/* an MFSMapUser (no fsid in it) reaches its handler */
+	put_le32(front, 3);
+	KUNIT_EXPECT_EQ(test, deliver(c, MONC_MSG_FS_MAP_USER, front, 16, 0),
+			0);
+	KUNIT_EXPECT_EQ(test, fsmap_users, 1U);
+
+	/* follow fscid 2: "mdsmap.2" from 0 */
+	KUNIT_EXPECT_EQ(test, monc_follow_fs(monc, 2), 0);
+	m = last_sent(c, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_EXPECT_TRUE(test, sub_has(m, "mdsmap.2", &start));
+	KUNIT_EXPECT_EQ(test, start, 0ULL);
+	KUNIT_EXPECT_FALSE(test, sub_has(m, "mdsmap", &start));
+	memcpy(front, fsid_bytes, 16);
+	put_le32(front + 16, 7);
+	KUNIT_EXPECT_EQ(test, deliver(c, MONC_MSG_MDS_MAP, front, 24, 0), 0);
+	KUNIT_EXPECT_EQ(test, fake->mdsmaps, 1U);
+	monc_got_map(monc, MONC_MAP_MDSMAP, 7);
+
+	/* a new session asks for the same names, mdsmap.2 after epoch 7 */
+	fault(c, -ECONNRESET);
+	KUNIT_ASSERT_PTR_NE(test, last_conn(), c);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4242, NULL);
+	m = last_sent(c, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_TRUE(test, sub_has(m, "mdsmap.2", &start));
+	KUNIT_EXPECT_EQ(test, start, 8ULL);
+	KUNIT_EXPECT_TRUE(test, sub_has(m, "fsmap.user", &start));
+	KUNIT_EXPECT_EQ(test, start, 4ULL);
+
+	/* back to the default filesystem */
+	KUNIT_EXPECT_EQ(test, monc_follow_fs(monc, MONC_FS_DEFAULT), 0);
+	m = last_sent(c, MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_EXPECT_TRUE(test, sub_has(m, "mdsmap", &start));
+	KUNIT_EXPECT_FALSE(test, sub_has(m, "mdsmap.2", &start));
+	KUNIT_EXPECT_EQ(test, monc_follow_fs(monc, -5), -EINVAL);
+}
+
+static void follow_fs_needs_handlers(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 1, 1);
+	struct monc_handlers h = { .osdmap = osdmap_handler };
+	struct monc_options *o = default_opts(test, 1, 1);
+	struct monc_client *bare;
+
+	/* the default client: no fsmap_user handler, no fsmap.user */
+	KUNIT_EXPECT_EQ(test, monc_want_map(monc, MONC_MAP_FSMAP_USER, 0,
+					    true), -EINVAL);
+	bare = monc_create_with_transport(o, &h, fake, &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bare));
+	KUNIT_EXPECT_EQ(test, monc_follow_fs(bare, 1), -EINVAL);
+	monc_destroy(bare);
+}
+
+/*
+ * Events, reopen and the namespace (issue #13 item 5): the event handler is
+ * told, in order, of the session opened (with the global id), the monmap,
+ * the session lost, an auth refused after the mount, and a reopen on
+ * demand; the connections are opened in the creator's namespace.
+ */
+#define EV_MAX	16
+
+static struct monc_event evs[EV_MAX];
+static unsigned int nevs;
+
+static void event_handler(struct monc_client *monc, void *priv,
+			  const struct monc_event *ev)
+{
+	if (nevs < EV_MAX)
+		evs[nevs] = *ev;
+	nevs++;
+}
+
+static const struct monc_handlers handlers_ev = {
+	.osdmap = osdmap_handler,
+	.monmap_changed = monmap_handler,
+	.event = event_handler,
+};
+
+static void expect_ev(struct kunit *test, unsigned int n,
+		      enum monc_event_type type, int err)
+{
+	KUNIT_ASSERT_LT(test, n, nevs);
+	KUNIT_EXPECT_EQ_MSG(test, evs[n].type, type, "event %u", n);
+	KUNIT_EXPECT_EQ_MSG(test, evs[n].err, err, "event %u", n);
+}
+
+static void events_in_order_and_reopen(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_conn *c;
+
+	nevs = 0;
+	monc = make_client_with(test, &handlers_ev, 3, 1);
+	KUNIT_EXPECT_EQ(test, monc_reopen_session(monc), -ENOTCONN);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	/* the sockets' namespace is the creator's */
+	KUNIT_ASSERT_NOT_NULL(test, c->ops->net);
+	KUNIT_EXPECT_PTR_EQ(test, c->ops->net(c->priv),
+			    current->nsproxy->net_ns);
+	mount_on(c, 3);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_EQ(test, nevs, 2U);
+	expect_ev(test, 0, MONC_EV_SESSION_OPEN, 0);
+	KUNIT_EXPECT_EQ(test, evs[0].global_id, 4242ULL);
+	expect_ev(test, 1, MONC_EV_MONMAP, 0);
+	KUNIT_EXPECT_EQ(test, evs[1].epoch, 1U);
+
+	fault(c, -ECONNRESET);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4343, NULL);
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_EQ(test, nevs, 4U);
+	expect_ev(test, 2, MONC_EV_SESSION_LOST, -ECONNRESET);
+	expect_ev(test, 3, MONC_EV_SESSION_OPEN, 0);
+	KUNIT_EXPECT_EQ(test, evs[3].global_id, 4343ULL);
+
+	/* a renewal refused after the mount: refused, then lost */
+	auth_reply(c, MONC_AUTH_NONE, -EACCES, 0, "no");
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_EQ(test, nevs, 6U);
+	expect_ev(test, 4, MONC_EV_AUTH_REFUSED, -EACCES);
+	expect_ev(test, 5, MONC_EV_SESSION_LOST, -EACCES);
+
+	/* reopen on demand, from an open session */
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4444, NULL);
+	KUNIT_EXPECT_EQ(test, monc_reopen_session(monc), 0);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	KUNIT_ASSERT_PTR_NE(test, last_conn(), c);
+	c = last_conn();
+	auth_reply(c, MONC_AUTH_NONE, 0, 4545, NULL);
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_EQ(test, nevs, 9U);
+	expect_ev(test, 6, MONC_EV_SESSION_OPEN, 0);
+	expect_ev(test, 7, MONC_EV_SESSION_LOST, -ECONNRESET);
+	expect_ev(test, 8, MONC_EV_SESSION_OPEN, 0);
+	KUNIT_EXPECT_EQ(test, evs[8].global_id, 4545ULL);
+	monc_stop(monc);
+	KUNIT_EXPECT_EQ(test, monc_reopen_session(monc), -ESHUTDOWN);
+}
+
+static struct kunit_case monc_command_cases[] = {
+	KUNIT_CASE_PARAM(command_ack_decode_and_truncation, cmd_ack_gen_params),
+	KUNIT_CASE(command_resent_with_input_and_output),
+	KUNIT_CASE(blocklist_falls_back_to_blacklist),
+	KUNIT_CASE(blocklist_other_error_not_retried),
+	KUNIT_CASE(wait_osdmap_asks_until_epoch),
+	KUNIT_CASE(wait_latest_osdmap_gets_version_then_waits),
+	KUNIT_CASE(follow_fs_by_name),
+	KUNIT_CASE(follow_fs_needs_handlers),
+	KUNIT_CASE(events_in_order_and_reopen),
+	{}
+};
+
+static struct kunit_suite monc_command_suite = {
+	.name = "monc_command",
+	.init = fake_init,
+	.exit = fake_exit,
+	.test_cases = monc_command_cases,
+};
+
+kunit_test_suite(monc_command_suite);

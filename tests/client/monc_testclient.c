@@ -25,12 +25,26 @@
  *   stress       w: "THREADS OPS": THREADS kthreads each run OPS
  *                   synchronous statfs; r: the result of the last run
  *   now          r: ktime_get_ns(), to time steps from a script
+ *   command      w: a JSON monitor command; r: runs monc_command() on it:
+ *                   err, the output's length, and the status string last
+ *   command_out  r: the output of the last command (at most 64 KiB)
+ *   blocklist    w: "IP:PORT/NONCE EXPIRE_SECS"; r: runs
+ *                   monc_blocklist_add() on it
+ *   wait_osdmap  w: an epoch, 0 for the newest; r: runs monc_wait_osdmap()
+ *                   (monc_wait_latest_osdmap() for 0) and says the epoch
+ *                   the osdmap handler holds after it
+ *   events       r: what the event handler was told: a count per event
+ *                   type, the last global id and error
+ *   reopen       w: anything; monc_reopen_session()
  *
  * Options of "create": mon_addr (required, '/'-separated IPv4 ip:port),
  * name, secret (a keyring's base64 cephx key: selects auth cephx),
  * mount_timeout_ms, keepalive_interval_ms, keepalive_timeout_ms,
- * hunt_interval_ms, hunt_backoff, hunt_max_mult, hunt_parallel, and
- * nomdsmap (do not register an mdsmap handler).
+ * hunt_interval_ms, hunt_backoff, hunt_max_mult, hunt_parallel,
+ * nomdsmap (do not register an mdsmap handler), and fs (a filesystem's
+ * name: subscribe to fsmap.user, find the name's fscid there and follow
+ * that filesystem's mdsmap with monc_follow_fs(); "maps" then says the
+ * fscid found and whether the last mdsmap carried the name).
  *
  * Locking: tc.rwsem (outermost) is held for writing by create and destroy
  * and for reading by everything that uses the client; tc.lock (a spinlock)
@@ -56,6 +70,7 @@
 
 #include "compat.h"
 #include "mon_client.h"
+#include "tests/fsmap_user.h"
 #include "tests/osdmap_epoch.h"
 
 #define TC_LINE_MAX		512
@@ -63,6 +78,7 @@
 #define TC_MAX_THREADS		64
 #define TC_MAX_OPS		100000
 #define TC_ASYNC_WAIT_MS	120000
+#define TC_CMD_OUT_MAX		(64U << 10)
 
 struct tc_map {
 	atomic_t epoch;
@@ -94,7 +110,19 @@ static struct {
 	u64 mount_ns;
 	u64 destroy_ns;
 	char version_what[16];
+	char cmd[TC_LINE_MAX];
+	char *cmd_out;			/* TC_CMD_OUT_MAX, the last output */
+	size_t cmd_out_len;
+	struct sockaddr_storage bl_addr;
+	u32 bl_nonce, bl_expire;
+	u32 wait_epoch;
 	struct tc_map maps[MONC_MAP_COUNT];
+	char fs_name[64];		/* fs=, or empty */
+	atomic_t fscid;			/* found in fsmap.user, -1 before */
+	atomic_t mdsmap_named;		/* the last mdsmap carried fs_name */
+	atomic_t events[MONC_EV_MONMAP + 1];
+	atomic64_t ev_gid;		/* of the last MONC_EV_SESSION_OPEN */
+	atomic_t ev_err;		/* of the last lost or refused */
 
 	spinlock_t lock;		/* guards async */
 	struct tc_async_stats async;
@@ -141,6 +169,9 @@ static void tc_mdsmap(struct monc_client *monc, void *priv, const void *front,
 		return;
 	epoch = tc_le32((const u8 *)front + 16);
 	pr_debug("mdsmap len %zu epoch %u\n", len, epoch);
+	if (tc.fs_name[0])
+		atomic_set(&tc.mdsmap_named,
+			   monc_test_mdsmap_named(front, len, tc.fs_name));
 	atomic_set(&tc.maps[MONC_MAP_MDSMAP].epoch, epoch);
 	monc_got_map(monc, MONC_MAP_MDSMAP, epoch);
 }
@@ -152,15 +183,69 @@ static void tc_monmap_changed(struct monc_client *monc, void *priv, u32 epoch)
 	atomic_set(&tc.maps[MONC_MAP_MONMAP].epoch, epoch);
 }
 
+/*
+ * fs=NAME: the filesystems by name; follow NAME's mdsmap once it shows up
+ * (as fs/ceph does for mds_namespace=).
+ */
+static void tc_fsmap_user(struct monc_client *monc, void *priv,
+			  const void *front, size_t len)
+{
+	s32 fscid;
+	u32 epoch = 0;
+	int err;
+
+	atomic_inc(&tc.maps[MONC_MAP_FSMAP_USER].count);
+	err = monc_test_fsmap_find(front, len, tc.fs_name, &fscid, &epoch);
+	pr_debug("fsmap.user len %zu epoch %u: %s %d\n", len, epoch,
+		 tc.fs_name, err ? err : fscid);
+	if (err == -EINVAL) {
+		pr_warn_ratelimited("malformed fsmap.user (%zu bytes)\n", len);
+		return;
+	}
+	atomic_set(&tc.maps[MONC_MAP_FSMAP_USER].epoch, epoch);
+	monc_got_map(monc, MONC_MAP_FSMAP_USER, epoch);
+	if (err || atomic_read(&tc.fscid) == fscid)
+		return;
+	atomic_set(&tc.fscid, fscid);
+	err = monc_follow_fs(monc, fscid);
+	if (err)
+		pr_warn("monc_follow_fs(%d): %d\n", fscid, err);
+}
+
+/* What a client would act on; here, counted for the scripts. */
+static void tc_event(struct monc_client *monc, void *priv,
+		     const struct monc_event *ev)
+{
+	pr_debug("event %d err %d global_id %llu epoch %u\n", ev->type,
+		 ev->err, ev->global_id, ev->epoch);
+	if (ev->type > MONC_EV_MONMAP)
+		return;
+	atomic_inc(&tc.events[ev->type]);
+	if (ev->type == MONC_EV_SESSION_OPEN)
+		atomic64_set(&tc.ev_gid, ev->global_id);
+	if (ev->err)
+		atomic_set(&tc.ev_err, ev->err);
+}
+
+static const struct monc_handlers tc_handlers_fs = {
+	.osdmap = tc_osdmap,
+	.mdsmap = tc_mdsmap,
+	.monmap_changed = tc_monmap_changed,
+	.fsmap_user = tc_fsmap_user,
+	.event = tc_event,
+};
+
 static const struct monc_handlers tc_handlers = {
 	.osdmap = tc_osdmap,
 	.mdsmap = tc_mdsmap,
 	.monmap_changed = tc_monmap_changed,
+	.event = tc_event,
 };
 
 static const struct monc_handlers tc_handlers_nomds = {
 	.osdmap = tc_osdmap,
 	.monmap_changed = tc_monmap_changed,
+	.event = tc_event,
 };
 
 /* --- helpers --- */
@@ -269,7 +354,7 @@ out:
 }
 
 static int tc_parse_options(char *s, struct monc_options *o, char *name,
-			    u8 *secret, bool *nomds)
+			    u8 *secret, bool *nomds, char *fs)
 {
 	static const struct {
 		const char *key;
@@ -316,6 +401,11 @@ static int tc_parse_options(char *s, struct monc_options *o, char *name,
 			o->auth_methods = BIT(MONC_AUTH_CEPHX);
 			continue;
 		}
+		if (!strcmp(opt, "fs")) {
+			if (strscpy(fs, val, sizeof(tc.fs_name)) <= 0)
+				return -EINVAL;
+			continue;
+		}
 		if (!strcmp(opt, "name")) {
 			if (strscpy(name, val, MONC_MAX_NAME_LEN + 1) < 0)
 				return -EINVAL;
@@ -345,6 +435,12 @@ static void tc_reset_counters(void)
 		atomic_set(&tc.maps[i].epoch, 0);
 		atomic_set(&tc.maps[i].count, 0);
 	}
+	atomic_set(&tc.fscid, -1);
+	atomic_set(&tc.mdsmap_named, 0);
+	for (i = 0; i < ARRAY_SIZE(tc.events); i++)
+		atomic_set(&tc.events[i], 0);
+	atomic64_set(&tc.ev_gid, 0);
+	atomic_set(&tc.ev_err, 0);
 	spin_lock(&tc.lock);
 	memset(&tc.async, 0, sizeof(tc.async));
 	spin_unlock(&tc.lock);
@@ -367,8 +463,10 @@ static ssize_t tc_create_write(struct file *file, const char __user *ubuf,
 {
 	u8 secret[MONC_SECRET_MAX_LEN];
 	struct monc_options *o;
+	const struct monc_handlers *h;
 	struct monc_client *monc;
 	char *s, *name;
+	char fs[sizeof(tc.fs_name)] = "";
 	bool nomds = false;
 	ktime_t t0;
 	int err;
@@ -381,7 +479,7 @@ static ssize_t tc_create_write(struct file *file, const char __user *ubuf,
 	err = -ENOMEM;
 	if (!o || !name)
 		goto out_free;
-	err = tc_parse_options(s, o, name, secret, &nomds);
+	err = tc_parse_options(s, o, name, secret, &nomds, fs);
 	if (err)
 		goto out_free;
 
@@ -390,8 +488,10 @@ static ssize_t tc_create_write(struct file *file, const char __user *ubuf,
 	if (tc.monc)
 		goto out_unlock;
 	tc_reset_counters();
+	strscpy(tc.fs_name, fs, sizeof(tc.fs_name));
+	h = fs[0] ? &tc_handlers_fs : nomds ? &tc_handlers_nomds : &tc_handlers;
 	t0 = ktime_get();
-	monc = monc_create(o, nomds ? &tc_handlers_nomds : &tc_handlers, NULL);
+	monc = monc_create(o, h, NULL);
 	if (IS_ERR(monc)) {
 		err = PTR_ERR(monc);
 		goto out_unlock;
@@ -472,6 +572,7 @@ static int tc_maps_show(char *line, size_t size)
 		[MONC_MAP_MONMAP] = "monmap",
 		[MONC_MAP_OSDMAP] = "osdmap",
 		[MONC_MAP_MDSMAP] = "mdsmap",
+		[MONC_MAP_FSMAP_USER] = "fsmap_user",
 	};
 	int i, len = 0;
 
@@ -480,7 +581,8 @@ static int tc_maps_show(char *line, size_t size)
 				 "%s%s=%d %s_count=%d", i ? " " : "", names[i],
 				 atomic_read(&tc.maps[i].epoch), names[i],
 				 atomic_read(&tc.maps[i].count));
-	len += scnprintf(line + len, size - len, "\n");
+	len += scnprintf(line + len, size - len, " fscid=%d mdsmap_named=%d\n",
+			 atomic_read(&tc.fscid), atomic_read(&tc.mdsmap_named));
 	return len;
 }
 
@@ -515,18 +617,26 @@ static int tc_statfs_show(char *line, size_t size)
 	return len;
 }
 
-static ssize_t tc_version_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos)
+/* A write that sets one of tc's strings (taken by the next read). */
+static ssize_t tc_write_string(const char __user *ubuf, size_t count,
+			       char *dst, size_t size)
 {
 	char *s = tc_copy_from_user(ubuf, count);
 
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	down_write(&tc.rwsem);
-	strscpy(tc.version_what, s, sizeof(tc.version_what));
+	strscpy(dst, s, size);
 	up_write(&tc.rwsem);
 	kfree(s);
 	return count;
+}
+
+static ssize_t tc_version_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	return tc_write_string(ubuf, count, tc.version_what,
+			       sizeof(tc.version_what));
 }
 
 static int tc_version_show(char *line, size_t size)
@@ -550,6 +660,157 @@ static int tc_version_show(char *line, size_t size)
 			newest, oldest, us);
 	up_read(&tc.rwsem);
 	return len;
+}
+
+/* --- monitor commands, the blocklist, waiting for an osdmap --- */
+
+static ssize_t tc_command_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	return tc_write_string(ubuf, count, tc.cmd, sizeof(tc.cmd));
+}
+
+/*
+ * The one command call a client makes: JSON in, the monitor's result, its
+ * status string and its output out (here kept for command_out).
+ */
+static int tc_command_show(char *line, size_t size)
+{
+	char status[128];
+	size_t out_len = TC_CMD_OUT_MAX;
+	int len, err;
+
+	down_write(&tc.rwsem);
+	if (!tc.monc || !tc.cmd[0]) {
+		up_write(&tc.rwsem);
+		return -ENOTCONN;
+	}
+	err = monc_command(tc.monc, tc.cmd, NULL, 0, status, sizeof(status),
+			   tc.cmd_out, &out_len, 0);
+	tc.cmd_out_len = min_t(size_t, out_len, TC_CMD_OUT_MAX);
+	len = scnprintf(line, size, "err=%d out_len=%zu status=%s\n", err,
+			out_len, status);
+	up_write(&tc.rwsem);
+	return len;
+}
+
+static ssize_t tc_command_out_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	ssize_t ret;
+
+	down_read(&tc.rwsem);
+	ret = simple_read_from_buffer(ubuf, count, ppos, tc.cmd_out,
+				      tc.cmd_out_len);
+	up_read(&tc.rwsem);
+	return ret;
+}
+
+static ssize_t tc_blocklist_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&tc.bl_addr;
+	char *s = tc_copy_from_user(ubuf, count);
+	u8 ip[4];
+	u16 port;
+	u32 nonce, expire;
+	int n;
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	n = sscanf(s, "%hhu.%hhu.%hhu.%hhu:%hu/%u %u", &ip[0], &ip[1], &ip[2],
+		   &ip[3], &port, &nonce, &expire);
+	kfree(s);
+	if (n != 7)
+		return -EINVAL;
+	down_write(&tc.rwsem);
+	memset(&tc.bl_addr, 0, sizeof(tc.bl_addr));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	memcpy(&in->sin_addr, ip, 4);
+	tc.bl_nonce = nonce;
+	tc.bl_expire = expire;
+	up_write(&tc.rwsem);
+	return count;
+}
+
+static int tc_blocklist_show(char *line, size_t size)
+{
+	ktime_t t0;
+	int len, err;
+
+	down_read(&tc.rwsem);
+	if (!tc.monc || tc.bl_addr.ss_family != AF_INET) {
+		up_read(&tc.rwsem);
+		return -ENOTCONN;
+	}
+	t0 = ktime_get();
+	err = monc_blocklist_add(tc.monc, &tc.bl_addr, tc.bl_nonce,
+				 tc.bl_expire);
+	len = scnprintf(line, size, "err=%d us=%lld\n", err,
+			ktime_to_us(ktime_sub(ktime_get(), t0)));
+	up_read(&tc.rwsem);
+	return len;
+}
+
+static ssize_t tc_wait_osdmap_write(struct file *file,
+				    const char __user *ubuf, size_t count,
+				    loff_t *ppos)
+{
+	u32 epoch;
+	int ret = kstrtou32_from_user(ubuf, count, 0, &epoch);
+
+	if (ret)
+		return ret;
+	down_write(&tc.rwsem);
+	tc.wait_epoch = epoch;
+	up_write(&tc.rwsem);
+	return count;
+}
+
+static int tc_wait_osdmap_show(char *line, size_t size)
+{
+	ktime_t t0;
+	int len, err;
+
+	down_read(&tc.rwsem);
+	if (!tc.monc) {
+		up_read(&tc.rwsem);
+		return -ENOTCONN;
+	}
+	t0 = ktime_get();
+	if (tc.wait_epoch)
+		err = monc_wait_osdmap(tc.monc, tc.wait_epoch, 0);
+	else
+		err = monc_wait_latest_osdmap(tc.monc, 0);
+	len = scnprintf(line, size, "err=%d held=%d us=%lld\n", err,
+			atomic_read(&tc.maps[MONC_MAP_OSDMAP].epoch),
+			ktime_to_us(ktime_sub(ktime_get(), t0)));
+	up_read(&tc.rwsem);
+	return len;
+}
+
+static int tc_events_show(char *line, size_t size)
+{
+	return scnprintf(line, size,
+			 "open=%d lost=%d refused=%d monmap=%d last_global_id=%lld last_err=%d\n",
+			 atomic_read(&tc.events[MONC_EV_SESSION_OPEN]),
+			 atomic_read(&tc.events[MONC_EV_SESSION_LOST]),
+			 atomic_read(&tc.events[MONC_EV_AUTH_REFUSED]),
+			 atomic_read(&tc.events[MONC_EV_MONMAP]),
+			 atomic64_read(&tc.ev_gid), atomic_read(&tc.ev_err));
+}
+
+static ssize_t tc_reopen_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	int err = -ENOTCONN;
+
+	down_read(&tc.rwsem);
+	if (tc.monc)
+		err = monc_reopen_session(tc.monc);
+	up_read(&tc.rwsem);
+	return err ? err : count;
 }
 
 /* --- async statfs --- */
@@ -799,6 +1060,17 @@ TC_FOPS(tc_async, tc_async_show, tc_async_write);
 TC_FOPS(tc_async_wait, tc_async_wait_show, tc_no_write);
 TC_FOPS(tc_stress, tc_stress_show, tc_stress_write);
 TC_FOPS(tc_now, tc_now_show, tc_no_write);
+TC_FOPS(tc_command, tc_command_show, tc_command_write);
+TC_FOPS(tc_blocklist, tc_blocklist_show, tc_blocklist_write);
+TC_FOPS(tc_wait_osdmap, tc_wait_osdmap_show, tc_wait_osdmap_write);
+TC_FOPS(tc_events, tc_events_show, tc_no_write);
+TC_FOPS(tc_reopen, tc_no_show, tc_reopen_write);
+
+static const struct file_operations tc_command_out_fops = {
+	.owner = THIS_MODULE,
+	.read = tc_command_out_read,
+	.llseek = default_llseek,
+};
 
 static int __init tc_init(void)
 {
@@ -807,6 +1079,9 @@ static int __init tc_init(void)
 	init_waitqueue_head(&tc.async_wq);
 	atomic_set(&tc.async_outstanding, 0);
 
+	tc.cmd_out = kvmalloc(TC_CMD_OUT_MAX, GFP_KERNEL);
+	if (!tc.cmd_out)
+		return -ENOMEM;
 	tc.dir = debugfs_create_dir("monc_testclient", NULL);
 	debugfs_create_file("create", 0600, tc.dir, NULL, &tc_create_fops);
 	debugfs_create_file("destroy", 0200, tc.dir, NULL, &tc_destroy_fops);
@@ -819,6 +1094,15 @@ static int __init tc_init(void)
 			    &tc_async_wait_fops);
 	debugfs_create_file("stress", 0600, tc.dir, NULL, &tc_stress_fops);
 	debugfs_create_file("now", 0400, tc.dir, NULL, &tc_now_fops);
+	debugfs_create_file("command", 0600, tc.dir, NULL, &tc_command_fops);
+	debugfs_create_file("command_out", 0400, tc.dir, NULL,
+			    &tc_command_out_fops);
+	debugfs_create_file("blocklist", 0600, tc.dir, NULL,
+			    &tc_blocklist_fops);
+	debugfs_create_file("wait_osdmap", 0600, tc.dir, NULL,
+			    &tc_wait_osdmap_fops);
+	debugfs_create_file("events", 0400, tc.dir, NULL, &tc_events_fops);
+	debugfs_create_file("reopen", 0200, tc.dir, NULL, &tc_reopen_fops);
 	return 0;
 }
 
@@ -847,6 +1131,7 @@ static void __exit tc_exit(void)
 		       atomic_read(&tc.async_outstanding));
 	pr_info("unload: %u async requests were pending; issued=%u done=%u errors=%u last_err=%d\n",
 		pending, s.issued, s.done, s.errors, s.last_err);
+	kvfree(tc.cmd_out);
 }
 
 module_init(tc_init);

@@ -25,6 +25,11 @@
  *   keepalive_interval_ms=N, keepalive_timeout_ms=N, hunt_interval_ms=N,
  *   hunt_backoff=N, hunt_max_mult=N, hunt_parallel=N
  *                         monc's tunables (0 = monc's default)
+ *   fs=NAME               follow that filesystem's mdsmap: monfs looks the
+ *                         name up in the fsmap.user, as fs/ceph does for
+ *                         fs= (mds_namespace=); the mount fails with ENOENT
+ *                         if there is none, and statfs(2) reports its fscid
+ *                         in f_fsid.val[1]
  *
  * Locking: none of its own beyond the VFS's; fsi->flags' MONFS_STOPPED bit
  * makes sure monc_stop() runs once, from umount_begin (umount -f) or from
@@ -50,6 +55,7 @@
 
 #include "compat.h"
 #include "mon_client.h"
+#include "tests/fsmap_user.h"
 #include "tests/osdmap_epoch.h"
 
 /* "monf"; statfs(2) reports it as f_type. */
@@ -60,6 +66,9 @@
 
 /* fs/ceph's f_fsid.val[1] before it knows a filesystem (CEPH_FS_CLUSTER_ID_NONE). */
 #define MONFS_FS_CLUSTER_ID_NONE	((u32)-1)
+
+/* A filesystem name (fs=) */
+#define MONFS_FS_NAME_MAX	64
 
 /* monc's bounds, so that monfs refuses what monc_create() would, with why */
 #define MONFS_MAX_MOUNT_TIMEOUT	(MONC_MAX_TIMEOUT_MS / 1000)	/* s */
@@ -86,6 +95,7 @@ struct monfs_opts {
 	unsigned int secret_len;	/* 16 (aes) or 32 (aes256k) */
 	bool has_secret;
 	bool has_name;
+	char fs_name[MONFS_FS_NAME_MAX + 1];	/* fs=, or empty */
 	unsigned int mount_timeout_s;
 	unsigned int nparams;	/* options parsed, for reconfigure */
 };
@@ -96,11 +106,17 @@ struct monfs_info {
 	struct monc_client *monc;
 	unsigned long flags;
 	struct monfs_opts opts;
+	/* fs=: set by the handlers, waited for by the mount */
+	wait_queue_head_t fs_wq;
+	int fscid;			/* -1 until the name is found */
+	int fs_err;			/* -ENOENT: no such filesystem */
+	u32 mdsmap_epoch;		/* the followed filesystem's */
 };
 
 enum {
 	MONFS_OPT_MON_ADDR,
 	MONFS_OPT_NAME,
+	MONFS_OPT_FS,
 	MONFS_OPT_SECRET,
 	MONFS_OPT_KEY,
 	MONFS_OPT_MOUNT_TIMEOUT,
@@ -115,6 +131,7 @@ enum {
 static const struct fs_parameter_spec monfs_params[] = {
 	fsparam_string("mon_addr", MONFS_OPT_MON_ADDR),
 	fsparam_string("name", MONFS_OPT_NAME),
+	fsparam_string("fs", MONFS_OPT_FS),
 	fsparam_string("secret", MONFS_OPT_SECRET),
 	fsparam_string("key", MONFS_OPT_KEY),
 	fsparam_u32("mount_timeout", MONFS_OPT_MOUNT_TIMEOUT),
@@ -391,6 +408,13 @@ static int monfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		strscpy(o->name, param->string, sizeof(o->name));
 		o->has_name = true;
 		return 0;
+	case MONFS_OPT_FS:
+		if (!*param->string ||
+		    strlen(param->string) > MONFS_FS_NAME_MAX)
+			return invalf(fc, "monfs: fs must be 1 to %d characters",
+				      MONFS_FS_NAME_MAX);
+		strscpy(o->fs_name, param->string, sizeof(o->fs_name));
+		return 0;
 	case MONFS_OPT_SECRET:
 		err = monfs_parse_secret(fc, o, param->string);
 		/* The VFS frees the string without wiping it. */
@@ -484,7 +508,9 @@ static int monfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 		for (i = 0; i < ARRAY_SIZE(words); i++)
 			buf->f_fsid.val[0] ^= le32_to_cpu(words[i]);
 	}
-	buf->f_fsid.val[1] = MONFS_FS_CLUSTER_ID_NONE;
+	/* As fs/ceph: the filesystem's fscid once it follows one. */
+	buf->f_fsid.val[1] = fsi->opts.fs_name[0] ? READ_ONCE(fsi->fscid) :
+		MONFS_FS_CLUSTER_ID_NONE;
 	return 0;
 }
 
@@ -506,6 +532,8 @@ static int monfs_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, "%s%pISpc", i ? "/" : "", &o->monc.mon_addr[i]);
 	if (o->has_name)
 		seq_show_option(m, "name", o->name);
+	if (o->fs_name[0])
+		seq_show_option(m, "fs", o->fs_name);
 	if (o->has_secret)
 		seq_puts(m, ",secret=<hidden>");
 	monfs_show_uint(m, "mount_timeout", o->mount_timeout_s);
@@ -550,9 +578,100 @@ static void monfs_osdmap(struct monc_client *monc, void *priv,
 		monc_got_map(monc, MONC_MAP_OSDMAP, epoch);
 }
 
+/*
+ * fs=: the filesystems by name and id. The first map that names ours makes
+ * monc follow its mdsmap; one that does not fails the mount (ENOENT).
+ */
+static void monfs_fsmap_user(struct monc_client *monc, void *priv,
+			     const void *front, size_t len)
+{
+	struct monfs_info *fsi = priv;
+	u32 epoch = 0;
+	s32 fscid;
+	int err;
+
+	err = monc_test_fsmap_find(front, len, fsi->opts.fs_name, &fscid,
+				   &epoch);
+	if (err == -EINVAL) {
+		pr_warn_ratelimited("malformed fsmap.user (%zu bytes) dropped\n",
+				    len);
+		return;
+	}
+	monc_got_map(monc, MONC_MAP_FSMAP_USER, epoch);
+	if (!err && fscid >= 0 && READ_ONCE(fsi->fscid) != fscid) {
+		pr_debug("fs %s is fscid %d (fsmap.user e%u)\n",
+			 fsi->opts.fs_name, fscid, epoch);
+		WRITE_ONCE(fsi->fscid, fscid);
+		err = monc_follow_fs(monc, fscid);
+	} else if (err == -ENOENT && READ_ONCE(fsi->fscid) < 0) {
+		pr_debug("no fs %s in fsmap.user e%u\n", fsi->opts.fs_name,
+			 epoch);
+	} else {
+		err = 0;
+	}
+	if (err)
+		WRITE_ONCE(fsi->fs_err, err);
+	wake_up_all(&fsi->fs_wq);
+}
+
+/* fs=: an mdsmap of the followed filesystem (monfs keeps no map). */
+static void monfs_mdsmap(struct monc_client *monc, void *priv,
+			 const void *front, size_t len)
+{
+	struct monfs_info *fsi = priv;
+	u32 epoch;
+
+	if (len < 20)
+		return;
+	epoch = get_unaligned_le32((const u8 *)front + 16);
+	pr_debug("mdsmap e%u of fscid %d\n", epoch, READ_ONCE(fsi->fscid));
+	monc_got_map(monc, MONC_MAP_MDSMAP, epoch);
+	WRITE_ONCE(fsi->mdsmap_epoch, epoch);
+	wake_up_all(&fsi->fs_wq);
+}
+
 static const struct monc_handlers monfs_handlers = {
 	.osdmap = monfs_osdmap,
 };
+
+static const struct monc_handlers monfs_handlers_fs = {
+	.osdmap = monfs_osdmap,
+	.mdsmap = monfs_mdsmap,
+	.fsmap_user = monfs_fsmap_user,
+};
+
+/*
+ * fs=: wait, within the mount timeout, until monc follows the named
+ * filesystem's mdsmap, or the fsmap.user says there is no such filesystem.
+ */
+static int monfs_wait_fs(struct fs_context *fc, struct monfs_info *fsi)
+{
+	unsigned int ms = fsi->opts.mount_timeout_s ?
+		fsi->opts.mount_timeout_s * 1000 : MONC_DEFAULT_MOUNT_TIMEOUT_MS;
+	long left;
+	int err;
+
+	left = wait_event_interruptible_timeout(fsi->fs_wq,
+						READ_ONCE(fsi->fs_err) ||
+						READ_ONCE(fsi->mdsmap_epoch),
+						msecs_to_jiffies(ms));
+	if (READ_ONCE(fsi->mdsmap_epoch))
+		return 0;
+	if (left < 0) {
+		errorf(fc, "monfs: mount interrupted");
+		return -EINTR;
+	}
+	err = READ_ONCE(fsi->fs_err);
+	if (err == -ENOENT)
+		errorf(fc, "monfs: no filesystem named %s", fsi->opts.fs_name);
+	else if (err)
+		errorf(fc, "monfs: cannot follow %s: %d", fsi->opts.fs_name,
+		       err);
+	else
+		errorf(fc, "monfs: no mdsmap of %s within the mount timeout",
+		       fsi->opts.fs_name);
+	return err ? err : -ETIMEDOUT;
+}
 
 static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 {
@@ -571,7 +690,10 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 	}
 	o->monc.mount_timeout_ms = o->mount_timeout_s * 1000;
 
-	monc = monc_create(&o->monc, &monfs_handlers, fsi);
+	init_waitqueue_head(&fsi->fs_wq);
+	fsi->fscid = -1;
+	monc = monc_create(&o->monc, o->fs_name[0] ? &monfs_handlers_fs :
+			   &monfs_handlers, fsi);
 	if (IS_ERR(monc)) {
 		err = PTR_ERR(monc);
 		if (err == -EINVAL)
@@ -586,6 +708,8 @@ static int monfs_mount_monc(struct fs_context *fc, struct monfs_info *fsi)
 	switch (err) {
 	case 0:
 		pr_debug("mounted: global_id %llu\n", monc_global_id(monc));
+		if (o->fs_name[0])
+			err = monfs_wait_fs(fc, fsi);
 		break;
 	case -ETIMEDOUT:
 		monc_last_error(monc, why, sizeof(why));
