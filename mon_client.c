@@ -2072,6 +2072,11 @@ void monc_session_auth_unlock(struct monc_client *monc)
  * fsmap_user handler, finds the name's fscid in the fsmap.user it gets,
  * and calls this, as fs/ceph does for mds_namespace=.
  *
+ * A monitor keeps what a session subscribed to (stateful subscriptions)
+ * and has no way to drop an item: after a change from one filesystem to
+ * another, maps of the first may still arrive on the current session.
+ * Choose once, or call monc_reopen_session() after the change.
+ *
  * Context: process context; takes the session mutex (a handler may call
  * it).
  *

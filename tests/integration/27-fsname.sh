@@ -147,6 +147,7 @@ if create ""; then
 			[ "$REPLY" = 0 ] || diag "pool rm ${fs}_$p: $LINE"
 		done
 	done
+	cmd '{"prefix": "config rm", "who": "mon", "name": "mon_allow_pool_delete"}'
 	check "the filesystems removed again" '$gone == 1'
 	tc_put destroy 1
 fi
