@@ -92,6 +92,14 @@ for svc in osd mds; do
 	check "monc holds a $svc ticket (after ${REPLY} ms)" '$E == 0'
 done
 
+# which cipher each ticket's session key uses (debugfs never shows keys)
+for f in /sys/kernel/debug/monc/*/session; do
+	[ -e "$f" ] || continue
+	while read -r l; do
+		case "$l" in cephx_cipher:* | cephx_ticket:*) diag "$l" ;; esac
+	done <"$f"
+done
+
 tell osd ok
 check "osd.0 answers MCommand version through monc's authorizer ($OUT)" \
 	'$ERRNO == 0 && $R == 0 && $OUT == *version* && $MUTUAL == 1'
