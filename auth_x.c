@@ -47,9 +47,18 @@
  * ticket; Pacific requires the old ticket from v3 clients both on renewal
  * and when reclaiming the global id on a new session.
  *
+ * Service tickets (OSD, MDS, MGR) come in the same reply when wanted
+ * (monc_x_want()), and authorizers for them are built from copies of the
+ * ticket: part a {u8 1, le64 global id, le32 service, ticket blob}, then
+ * part b, CephXAuthorize {u8 2, le64 nonce, u8 have_challenge, le64
+ * server challenge + 1} sealed with the ticket's session key for usage
+ * 0x10; the service's challenge comes sealed for 0x11 and its reply
+ * {u8 v, le64 nonce + 1, v2: connection secret} for 0x12.
+ *
  * Locking: none here; auth.c's caller (the session mutex) serializes every
- * call on one state. Memory: ticket blobs and decrypt buffers are GFP_NOFS;
- * the cipher is allocated once, at create time.
+ * call on one state, and an authorizer's own mutex every call on it.
+ * Memory: ticket blobs and decrypt buffers are GFP_NOFS; the cipher is
+ * allocated once, at create time.
  */
 
 #define pr_fmt(fmt) "monc: " fmt
