@@ -21,7 +21,10 @@
  *   hold        w: "osd": builds an authorizer and keeps it, to present
  *                  (again and again) after its ticket has expired
  *                  ("tell ... held")
- *   invalidate  w: "osd": monc_invalidate_ticket()
+ *   invalidate  w: "osd": monc_invalidate_ticket(), then at once
+ *                  monc_authorizer_create() (which must say -ENOKEY: the
+ *                  new ticket needs a round trip to the monitors)
+ *               r: err of that create
  *   tell        w: "SERVICE IP:PORT MODE": connects to the daemon over
  *                  msgr v1 with a fresh authorizer and sends the MCommand
  *                  {"prefix": "version"}, as `ceph tell` does. MODE:
@@ -106,6 +109,7 @@ static struct {
 	struct monc_client *monc;
 	int create_err;
 	int ticket_err;
+	int invalidate_err;
 	unsigned int ticket_ms;
 	struct monc_authorizer *held;
 	struct az_result last;
@@ -687,7 +691,12 @@ static ssize_t az_write(struct file *file, const char __user *ubuf,
 		} else if (!strcmp(name, "ticket")) {
 			az.ticket_err = az_wait_ticket(svc);
 		} else if (!strcmp(name, "invalidate")) {
+			struct monc_authorizer *a;
+
 			monc_invalidate_ticket(az.monc, svc);
+			a = monc_authorizer_create(az.monc, svc);
+			az.invalidate_err = PTR_ERR_OR_ZERO(a);
+			monc_authorizer_destroy(a);
 		} else if (!strcmp(name, "hold")) {
 			monc_authorizer_destroy(az.held);
 			az.held = monc_authorizer_create(az.monc, svc);
@@ -716,6 +725,8 @@ static ssize_t az_read(struct file *file, char __user *ubuf, size_t count,
 				az.last.err, az.last.tag, az.last.challenged,
 				az.last.mutual, az.last.r,
 				az.last.out[0] ? az.last.out : "-");
+	else if (!strcmp(name, "invalidate"))
+		len = scnprintf(line, sizeof(line), "err=%d\n", az.invalidate_err);
 	else if (!strcmp(name, "ticket"))
 		len = scnprintf(line, sizeof(line), "err=%d ms=%u\n",
 				az.ticket_err, az.ticket_ms);
