@@ -157,6 +157,8 @@ fi
 
 # Nothing listening: monc_wait_mount() gives -ETIMEDOUT at mount_timeout.
 dead_port=$((${MONC_BASE_PORT:-6789} + 10))
+# ETIMEDOUT at mount_timeout, not at the 30 s default nor at once: the
+# upper bound leaves room for a loaded host and is no speed figure.
 if create "mon_addr=127.0.0.1:$dead_port,mount_timeout_ms=3000"; then
 	not_ok "mount to a port where nothing listens fails"
 	destroy
@@ -166,7 +168,7 @@ else
 	e=$REPLY
 	kv "$LINE" destroy_us
 	check "nothing listening: ETIMEDOUT after mount_timeout_ms=3000 ($e after $MOUNT_MS ms; stop+destroy $((REPLY / 1000)) ms)" \
-		'$e == -110 && $MOUNT_MS -ge 2990 && $MOUNT_MS -lt 3500'
+		'$e == -110 && $MOUNT_MS -ge 2990 && $MOUNT_MS -lt 13000'
 fi
 
 # ---------------------------------------------------------- three monitors
