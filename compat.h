@@ -30,6 +30,15 @@
 #endif
 
 /*
+ * kzalloc_obj() (6.12.y stable, 7.x) allocates one zeroed object of a
+ * variable's type, and the newer checkpatch.pl asks for it instead of
+ * kzalloc(sizeof(*p)). Older kernels get the same, gfp flags required.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, gfp) kzalloc(sizeof(P), gfp)
+#endif
+
+/*
  * 6.13: MODULE_IMPORT_NS() and EXPORT_SYMBOL_NS() take the namespace as a
  * string literal. Give older kernels the same form.
  */

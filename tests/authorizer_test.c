@@ -26,6 +26,7 @@
 #include <linux/string.h>
 
 #include "../auth.h"
+#include "../compat.h"
 #include "../internal.h"
 
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
@@ -357,7 +358,7 @@ static struct monc_authorizer *authz_new(struct kunit *test)
 	const struct authz_kat *k = kat(test);
 	struct monc_authorizer *a;
 
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = kzalloc_obj(*a, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	mutex_init(&a->lock);
 	test->priv = a;

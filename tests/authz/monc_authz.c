@@ -482,7 +482,7 @@ static int az_tell(int service, const char *addr, const char *mode,
 	res->tag = -1;
 	if (!az.monc)
 		return -ENOTCONN;
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kzalloc_obj(*o, GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
 	ret = monc_parse_mon_addrs(addr, strlen(addr), '/', o, NULL, NULL);
@@ -583,7 +583,7 @@ static int az_create(char *s)
 	int err = -EINVAL;
 
 	az_destroy_client();
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kzalloc_obj(*o, GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
 	o->auth_methods = BIT(MONC_AUTH_CEPHX);

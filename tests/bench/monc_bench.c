@@ -58,8 +58,8 @@ static void *mb_create(const struct bench_params *p)
 	unsigned long timeout;
 	int err;
 
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	o = kzalloc_obj(*o, GFP_KERNEL);
+	c = kzalloc_obj(*c, GFP_KERNEL);
 	if (!o || !c) {
 		err = -ENOMEM;
 		goto err_free;

@@ -263,7 +263,7 @@ typedef int (*tc_show_t)(char *line, size_t size);
 
 static int tc_open(struct inode *inode, struct file *file)
 {
-	struct tc_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct tc_buf *b = kzalloc_obj(*b, GFP_KERNEL);
 
 	file->private_data = b;
 	return b ? 0 : -ENOMEM;
@@ -474,7 +474,7 @@ static ssize_t tc_create_write(struct file *file, const char __user *ubuf,
 	s = tc_copy_from_user(ubuf, count);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kzalloc_obj(*o, GFP_KERNEL);
 	name = kzalloc(MONC_MAX_NAME_LEN + 1, GFP_KERNEL);
 	err = -ENOMEM;
 	if (!o || !name)
@@ -854,7 +854,7 @@ static ssize_t tc_async_write(struct file *file, const char __user *ubuf,
 		goto out;
 	for (i = 0; i < n; i++) {
 		err = -ENOMEM;
-		req = kzalloc(sizeof(*req), GFP_KERNEL);
+		req = kzalloc_obj(*req, GFP_KERNEL);
 		if (!req)
 			goto out;
 		req->start_ns = ktime_get_ns();

@@ -777,7 +777,7 @@ static int monfs_get_tree(struct fs_context *fc)
 					     MONC_DEFAULT_KEEPALIVE_INTERVAL_MS))
 		return invalf(fc, "monfs: keepalive_timeout_ms must exceed keepalive_interval_ms");
 
-	fsi = kzalloc(sizeof(*fsi), GFP_KERNEL);
+	fsi = kzalloc_obj(*fsi, GFP_KERNEL);
 	if (!fsi)
 		return -ENOMEM;
 	fsi->opts = *o;
@@ -815,7 +815,7 @@ static int monfs_init_fs_context(struct fs_context *fc)
 {
 	struct monfs_opts *o;
 
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kzalloc_obj(*o, GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
 	fc->fs_private = o;

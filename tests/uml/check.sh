@@ -22,7 +22,7 @@
 # (check|demo|soak|bench), MONC_CEPH (tentacle|reef|pacific), MONC_SMOKE
 # (releases of the smoke lanes, "pacific reef"; empty: none), MONC_LANES
 # (only these lanes), MONC_MONS (3), MONC_AUTH (none|cephx; demo: cephx),
-# UML_MEM (1G), UML_TIMEOUT (s, default 1200), MONC_TEST_TIMEOUT (per script,
+# UML_MEM (1G), UML_TIMEOUT (s, default 2400), MONC_TEST_TIMEOUT (per script,
 # 600), MONC_CEPHX_PHASE (1), MONC_CEPHX_TTL (ticket TTL of the cephx
 # clusters, 30 s), MONC_CEPHX_AES (1: Tentacle's cephx clusters use an aes
 # key and allow aes too: the mixed cluster), MONC_SKIP_DEPS=1, MONC_SKIP_QEMU=1,
@@ -374,8 +374,8 @@ check)
 	selected_scripts "$scripts_dir"/*.sh
 	main_scripts='' split_scripts=''
 	for t in $REPLY; do
-		if MONC_SCRIPTS=${MONC_SPLIT-60 70 75} selected "$(basename "$t" .sh)" &&
-			[ -n "${MONC_SPLIT-60 70 75}" ]; then
+		if MONC_SCRIPTS=${MONC_SPLIT-27 28 60 70 75} selected "$(basename "$t" .sh)" &&
+			[ -n "${MONC_SPLIT-27 28 60 70 75}" ]; then
 			split_scripts+=" $t"
 		else
 			main_scripts+=" $t"
@@ -452,7 +452,7 @@ for lane in "${lanes[@]}"; do
 	mkdir -p "$slot/umldir/$lane"
 	say "booting UML lane $lane (phases:${lane_phases[$lane]}; console: $d/console.log)"
 	# timeout kills the whole process group, UML's helper processes included.
-	timeout -k 10 "${UML_TIMEOUT:-1200}" "$kbuild/linux" mem="${UML_MEM:-1G}" \
+	timeout -k 10 "${UML_TIMEOUT:-2400}" "$kbuild/linux" mem="${UML_MEM:-1G}" \
 		uml_dir="$slot/umldir/$lane" root=/dev/root rootfstype=hostfs rootflags=/ rw \
 		init="$umlsrc/tests/uml/init.sh" con=null con0=fd:0,fd:1 kasan_multi_shot watchdog_thresh=30 \
 		MONC_RUN="$d" </dev/null >"$d/console.raw" 2>&1 &

@@ -16,41 +16,49 @@ cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
 tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
 status=0
 
-# checkpatch.pl and its data files, from the 6.1 source: reuse an extracted
-# UML tree when there is one, else extract just what checkpatch needs.
-checkpatch=
-for d in "$cache_root"/*/src; do
-	if [ -x "$d/scripts/checkpatch.pl" ]; then
-		checkpatch=$d/scripts/checkpatch.pl
-		break
+# checkpatch.pl and its data files: the 6.1 source's (extracted alone if no
+# UML tree has it), and every newer one an extracted kernel tree in the
+# cache has (the 7.2 UML kernel's): the newer checkpatch asks for more
+# (kzalloc_obj, say), and the code must satisfy every kernel it supports.
+checkpatches=()
+d=$cache_root/checkpatch
+mkdir -p "$d"
+(
+	flock 9
+	if [ ! -x "$d/scripts/checkpatch.pl" ]; then
+		tar -xJf "$tarball" -C "$d" --strip-components=1 \
+			--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch'
 	fi
+) 9>"$d.lock"
+checkpatches+=("$d/scripts/checkpatch.pl")
+declare -A seen=(["$(md5sum <"$d/scripts/checkpatch.pl")"]=1)
+for t in "$cache_root"/*/src; do
+	c=$t/scripts/checkpatch.pl
+	[ -x "$c" ] || continue
+	sum=$(md5sum <"$c")
+	[ -n "${seen[$sum]:-}" ] && continue
+	seen[$sum]=1
+	checkpatches+=("$c")
 done
-if [ -z "$checkpatch" ]; then
-	d=$cache_root/checkpatch
-	mkdir -p "$d"
-	(
-		flock 9
-		if [ ! -x "$d/scripts/checkpatch.pl" ]; then
-			tar -xJf "$tarball" -C "$d" --strip-components=1 \
-				--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-				'*/scripts/const_structs.checkpatch'
-		fi
-	) 9>"$d.lock"
-	checkpatch=$d/scripts/checkpatch.pl
-fi
 
 mapfile -t files < <(cd "$repo" && find . -path ./.git -prune -o -type f \
 	\( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
-echo "style: checkpatch --strict on ${#files[@]} files"
-for f in "${files[@]}"; do
-	# compat.h is the one file that tests the kernel version.
-	ign=()
-	[ "$f" = compat.h ] && ign=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
-	out=$(cd "$repo" && "$checkpatch" --strict --no-tree --quiet --show-types "${ign[@]}" -f "$f" 2>&1) || true
-	if [ -n "$out" ]; then
-		echo "$out"
-		status=1
-	fi
+for checkpatch in "${checkpatches[@]}"; do
+	top=${checkpatch%/scripts/checkpatch.pl}
+	v=6.1
+	[ -f "$top/Makefile" ] && v=$(awk '/^VERSION =/ {a=$3} /^PATCHLEVEL =/ {b=$3} END {print a "." b}' "$top/Makefile")
+	echo "style: checkpatch --strict (Linux $v) on ${#files[@]} files"
+	for f in "${files[@]}"; do
+		# compat.h is the one file that tests the kernel version.
+		ign=()
+		[ "$f" = compat.h ] && ign=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
+		out=$(cd "$repo" && "$checkpatch" --strict --no-tree --quiet --show-types "${ign[@]}" -f "$f" 2>&1) || true
+		if [ -n "$out" ]; then
+			echo "$out"
+			status=1
+		fi
+	done
 done
 
 work=$(mktemp -d "$build_root/style.XXXXXX" 2>/dev/null ||
