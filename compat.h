@@ -21,6 +21,7 @@
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <net/sock.h>
 
 /* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
@@ -28,6 +29,20 @@
 #else
 #include <asm/unaligned.h>
 #endif
+
+/*
+ * sk_use_task_frag: 6.2, and 6.1.y from a sublevel after 6.1.176 (Kbuild
+ * looks for it in the headers, as the version cannot tell). It keeps a
+ * socket that may send from memory reclaim off current->task_frag. Where
+ * it is missing, sk_page_frag() already avoids task_frag for a socket
+ * whose sk_allocation lacks __GFP_FS, as monc's GFP_NOFS does.
+ */
+static inline void monc_sk_no_task_frag(struct sock *sk)
+{
+#ifdef MONC_HAVE_SK_USE_TASK_FRAG
+	sk->sk_use_task_frag = false;
+#endif
+}
 
 /*
  * kzalloc_obj() (6.12.y stable, 7.x) allocates one zeroed object of a

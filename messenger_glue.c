@@ -1577,7 +1577,7 @@ static struct monc_conn *monc_tcp_open(const struct monc_entity_addr *peer,
 	if (ret)
 		goto err_free_con;
 	sock->sk->sk_allocation = GFP_NOFS;
-	sock->sk->sk_use_task_frag = false;
+	monc_sk_no_task_frag(sock->sk);
 #ifdef CONFIG_LOCKDEP
 	lockdep_set_class(&sock->sk->sk_lock, &monc_sock_class);
 #endif

@@ -36,7 +36,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${MONC_MODE:-check}
-kdir=${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 build_root=${BUILD_DIR:-/var/tmp/monc-build}
 sanitiser='^(BUG|WARNING|INFO|ODEBUG|UBSAN):|^(kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
 t_start=$(date +%s)

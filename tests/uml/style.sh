@@ -10,7 +10,7 @@ set -euo pipefail
 {
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 build_root=${BUILD_DIR:-/var/tmp/monc-build}
 cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
 tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
