@@ -60,6 +60,10 @@ rc=0
 unshare --mount --propagation private -- /bin/bash -c '
 	set -e
 	r=$1
+	# The root must be a mount point, as on a real machine: the rig
+	# changes mount propagation in namespaces of its own (unshare fails
+	# with EINVAL on a root that is only a directory).
+	mount --bind "$r" "$r"
 	mount -t proc proc "$r/proc"
 	mount -t sysfs sysfs "$r/sys"
 	mount --rbind /dev "$r/dev"

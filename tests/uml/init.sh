@@ -241,4 +241,7 @@ timing shutdown "$t0"
 
 sync
 echo "MONC-UML-DONE"
-poweroff -f
+# A minimal Debian has no poweroff(8) (it comes with systemd-sysv);
+# busybox-static, which deps.sh installs, always has one.
+if command -v poweroff >/dev/null; then poweroff -f; fi
+busybox poweroff -f
