@@ -380,7 +380,7 @@ static int rl_load_result(char *buf, size_t len)
 {
 	unsigned int i, running, in_call = 0, n_slots;
 	unsigned int s_iss = 0, s_ok = 0, s_to = 0, s_other = 0;
-	unsigned int a_ok = 0, a_err = 0, a_lost = 0, a_multi = 0;
+	unsigned int a_ok = 0, a_to = 0, a_err = 0, a_lost = 0, a_multi = 0;
 	int last_err = 0;
 	u64 max_ns = 0;
 
@@ -407,8 +407,11 @@ static int rl_load_result(char *buf, size_t len)
 		struct rl_slot *s = &rl.slots[i];
 		int calls = atomic_read(&s->calls);
 
+		/* a timeout is a timeout, whichever way the call was made */
 		if (!calls)
 			a_lost++;
+		else if (s->err == -ETIMEDOUT)
+			a_to++;
 		else if (s->err)
 			a_err++;
 		else
@@ -419,11 +422,11 @@ static int rl_load_result(char *buf, size_t len)
 			last_err = s->err;
 	}
 	return scnprintf(buf, len,
-			 "issued=%u ok=%u timeout=%u err=%u lost=%u twice=%u sync_issued=%u sync_ok=%u sync_timeout=%u sync_err=%u async_issued=%u async_ok=%u async_err=%u async_lost=%u async_refused=%d capped=%d running=%u in_call=%u last_err=%d max_ms=%llu\n",
-			 s_iss + n_slots, s_ok + a_ok, s_to,
+			 "issued=%u ok=%u timeout=%u err=%u lost=%u twice=%u sync_issued=%u sync_ok=%u sync_timeout=%u sync_err=%u async_issued=%u async_ok=%u async_timeout=%u async_err=%u async_lost=%u async_refused=%d capped=%d running=%u in_call=%u last_err=%d max_ms=%llu\n",
+			 s_iss + n_slots, s_ok + a_ok, s_to + a_to,
 			 s_other + a_err, a_lost + in_call,
 			 max_t(unsigned int, a_multi, atomic_read(&rl.twice)),
-			 s_iss, s_ok, s_to, s_other, n_slots, a_ok, a_err,
+			 s_iss, s_ok, s_to, s_other, n_slots, a_ok, a_to, a_err,
 			 a_lost, atomic_read(&rl.async_refused),
 			 atomic_read(&rl.capped), running, in_call, last_err,
 			 max_ns / NSEC_PER_MSEC);
