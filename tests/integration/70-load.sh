@@ -150,9 +150,17 @@ for ((i = 0; i < 100; i++)); do
 done
 info=$LINE
 diag "session after the faults: $info"
-rl_get statfs
-st=$LINE
-check "the session is healthy at the end: open, and statfs succeeds ($st)" \
+# Right after all three monitors restart, a loaded UML host can leave them
+# slow to ack keepalives for a few seconds more, and monc then counts short
+# sessions and backs off (#17): one statfs may time out. Recovered means a
+# statfs succeeds within three tries (60 s), not that the first one does.
+for ((try = 1; try <= 3; try++)); do
+	rl_get statfs
+	st=$LINE
+	[[ $st == "err=0 "* ]] && break
+	diag "statfs try $try after the faults: $st"
+done
+check "the session is healthy at the end: open, and statfs succeeds (try $try: $st)" \
 	'$ok_now == 1 && $st == "err=0 "*'
 rl_destroy
 check "destroy the client ($LINE)" '$LINE == "destroy=0 "*'
