@@ -36,7 +36,6 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${MONC_MODE:-check}
-kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 build_root=${BUILD_DIR:-/var/tmp/monc-build}
 sanitiser='^(BUG|WARNING|INFO|ODEBUG|UBSAN):|^(kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
 t_start=$(date +%s)
@@ -187,7 +186,10 @@ deb_job() {
 		"$repo/tests/uml/deps-test.sh"
 		"$repo/tests/uml/dkms-test.sh" "$run/dkms"
 	fi
-	KDIR=$kdir "$repo/tests/uml/matrix.sh" "$run/matrix" "${matrix[@]}"
+	# The host build's headers: KDIR, or the newest installed (looked up
+	# here, after deps.sh, since a fresh machine has none before it).
+	KDIR=${KDIR:-$( (ls -d /usr/src/linux-headers-*-amd64 2>/dev/null || true) | sort -V | tail -n 1)} \
+		"$repo/tests/uml/matrix.sh" "$run/matrix" "${matrix[@]}"
 	[ "$mode" = check ] && [ "${MONC_SKIP_QEMU:-0}" != 1 ] || return 0
 	if [ -f "$run/matrix/bookworm/monc.ko" ]; then
 		"$repo/tests/qemu/stock-load.sh" "$run/matrix/bookworm/monc.ko" "$run/qemu" 2>>"$run/qemu.err"

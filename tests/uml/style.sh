@@ -10,7 +10,8 @@ set -euo pipefail
 {
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
+kdir=${KDIR:-$( (ls -d /usr/src/linux-headers-*-amd64 2>/dev/null || true) | sort -V | tail -n 1)}
+[ -n "$kdir" ] || { echo "style: no kernel headers: apt-get install linux-headers-amd64, or set KDIR" >&2; exit 1; }
 build_root=${BUILD_DIR:-/var/tmp/monc-build}
 cache_root=${MONC_UML_CACHE:-/var/cache/monc-uml}
 tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
