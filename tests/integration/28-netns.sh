@@ -6,7 +6,8 @@
 # Integration (issue #13 item 5): network namespaces, events and reopen.
 #
 #  1. A network namespace of its own inside UML (unshare -n: its own
-#     loopback), with a one-monitor cluster of its own on 127.0.0.1:6800.
+#     loopback), with a one-monitor cluster of its own on 127.0.0.1:6800,
+#     with the auth of the main cluster (MONC_AUTH; cephx: a key of its own).
 #  2. A client created by a task in that namespace reaches that monitor
 #     (its fsid, not the main cluster's); the event handler is told the
 #     session opened, with the global id, and the monmap.
@@ -15,7 +16,10 @@
 #  4. A client created outside the namespace, with the same address, does
 #     not reach it (-ETIMEDOUT); one inside asking for the main cluster's
 #     port finds nothing there either.
-#  5. The namespace's monitor stopped, the namespace gone.
+#  5. With cephx, on the main cluster: a user made with monc_command, a
+#     client mounted as it, the user removed, monc_reopen_session(): the
+#     event handler is told the auth was refused.
+#  6. The namespace's monitor stopped, the namespace gone.
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -60,15 +64,18 @@ unshare -n sleep 100000 &
 holder=$!
 nap 0.2
 if in_ns ip link set lo up &&
-	in_ns env MONC_CLUSTER_DIR=$NS_DIR MONC_BASE_PORT="$NS_PORT" MONC_AUTH=none \
+	in_ns env MONC_CLUSTER_DIR=$NS_DIR MONC_BASE_PORT="$NS_PORT" MONC_AUTH="${MONC_AUTH:-none}" \
 		MONC_TMPFS=0 "$MONC_CLUSTER_BIN/start.sh" 1 >/tmp/monc-ns-start.log 2>&1; then
-	ns_fsid=
+	ns_fsid='' ns_key=''
 	while read -r l; do
 		[[ $l == "export MONC_FSID="* ]] && ns_fsid=${l#*=}
+		[[ $l == "export MONC_ADMIN_KEY="* ]] && ns_key=${l#*=}
 	done <"$NS_DIR/env"
 	ns_fsid=${ns_fsid//\"/}
 	ns_fsid=${ns_fsid//\'/}
-	ok "a monitor of its own in a new network namespace (fsid $ns_fsid)"
+	ns_auth=
+	[ -n "$ns_key" ] && ns_auth=",secret=$ns_key"
+	ok "a monitor of its own in a new network namespace (fsid $ns_fsid, auth ${MONC_AUTH:-none})"
 else
 	not_ok "a monitor in a new network namespace: $(tail -n 5 /tmp/monc-ns-start.log)"
 	cleanup
@@ -78,7 +85,7 @@ else
 fi
 
 # 2. A client made inside reaches it.
-if ns_create "mon_addr=127.0.0.1:$NS_PORT,mount_timeout_ms=30000"; then
+if ns_create "mon_addr=127.0.0.1:$NS_PORT,mount_timeout_ms=30000$ns_auth"; then
 	tc_get info
 	kv "$LINE" fsid
 	fsid=$REPLY
@@ -113,7 +120,7 @@ fi
 
 # 4. Outside the namespace the same address leads nowhere, and inside,
 # the main cluster's port does not exist.
-if tc_put create "mon_addr=127.0.0.1:$NS_PORT,mount_timeout_ms=3000"; then
+if tc_put create "mon_addr=127.0.0.1:$NS_PORT,mount_timeout_ms=3000$ns_auth"; then
 	not_ok "a client created outside the namespace reached 127.0.0.1:$NS_PORT"
 	tc_put destroy 1
 else
@@ -121,7 +128,7 @@ else
 		'$ERR == *"timed out"*'
 fi
 mon_port 0
-if ns_create "mon_addr=127.0.0.1:$REPLY,mount_timeout_ms=3000"; then
+if ns_create "mon_addr=127.0.0.1:$REPLY,mount_timeout_ms=3000${MONC_ADMIN_KEY:+,secret=$MONC_ADMIN_KEY}"; then
 	not_ok "a client in the namespace reached the main cluster's 127.0.0.1:$REPLY"
 	tc_put destroy 1
 else
@@ -129,7 +136,48 @@ else
 		'$ERR == *"timed out"*'
 fi
 
-# 5. Clean up.
+# 5. Auth refused after the mount (cephx only), on the main cluster: a
+# client of a user of its own (made with monc_command), the user removed
+# (the ceph CLI, as the admin), then monc_reopen_session(): the monitors
+# refuse the new session's auth and the handler is told so.
+if [ "${MONC_AUTH:-none}" = cephx ] && [ "${MONC_TEST_CLI:-1}" = 1 ]; then
+	mon_addr_opt
+	main="mon_addr=$REPLY,mount_timeout_ms=30000"
+	user=monc_ev$$
+	key=
+	if tc_put create "$main,secret=$MONC_ADMIN_KEY" &&
+		tc_put command '{"prefix":"auth get-or-create","entity":"client.'$user'","caps":["mon","allow r"],"format":"json"}' &&
+		tc_get command; then
+		IFS= read -r -d '' out <"$TC/command_out"
+		[[ $out =~ \"key\":\"([A-Za-z0-9+/=]+)\" ]] && key=${BASH_REMATCH[1]}
+	fi
+	tc_put destroy 1
+	check "auth get-or-create client.$user through monc_command gives a key (${key:-$LINE})" '-n $key'
+	# shellcheck source=../cluster/release.sh
+	. "$MONC_CLUSTER_BIN/release.sh"
+	if [ -n "$key" ] && tc_put create "$main,name=$user,secret=$key" && events 1; then
+		ok "mount as client.$user ($LINE)"
+		if ceph_release "${MONC_CEPH:-}" && rm_out=$(ceph_x ceph -c "$CEPH_CONF" auth rm "client.$user" 2>&1); then
+			tc_put reopen 1
+			for ((i = 0; i < 300; i++)); do
+				tc_get events
+				kv "$LINE" refused && [ "$REPLY" -ge 1 ] && break
+				nap 0.1
+			done
+			ev=$LINE
+			kv "$ev" last_err
+			check "client.$user removed, then reopen: the handler is told the auth was refused ($ev)" \
+				'$ev == *" refused="[1-9]* && $REPLY -lt 0'
+		else
+			not_ok "ceph auth rm client.$user: $rm_out"
+		fi
+		tc_put destroy 1
+	else
+		not_ok "mount as client.$user: ${ERR:-no key}"
+	fi
+fi
+
+# 6. Clean up.
 cleanup
 rmmod monc_testclient
 rc=$?

@@ -38,14 +38,8 @@ MT=${MONC_FAILSLAB_TIMEOUT_MS:-5000}	# mount and request timeout: a run's bound
 IFS=, read -r -a ADDRS <<<"$MONC_MON_ADDRS"
 mon_addr_opt
 ALL=$REPLY
-# With MONC_AUTH=cephx every run authenticates with cephx (the key's 16
-# bytes in hex, after the keyring blob's type, creation time and length).
-SECRET=
-if [ "${MONC_AUTH:-none}" = cephx ] && [ -n "${MONC_ADMIN_KEY:-}" ]; then
-	SECRET=$(printf '%s' "$MONC_ADMIN_KEY" | base64 -d | od -An -tx1 -v |
-		tr -d ' \n')
-	SECRET=${SECRET:24:32}
-fi
+# With MONC_AUTH=cephx every run authenticates with cephx (rl_create adds
+# the admin key).
 AUTH=${MONC_AUTH:-none}
 
 if ! mp monc_reliab; then
@@ -79,7 +73,7 @@ run_mount() {
 	now_us
 	local t0=$REPLY
 	OUT=
-	if rl_create "$ALL 200 1000 $MT${SECRET:+ $SECRET}"; then
+	if rl_create "$ALL 200 1000 $MT"; then
 		rl_get statfs
 		st=$LINE
 		rl_get version
@@ -152,7 +146,7 @@ run_reconnect() {
 	local st i moved=0 victim
 	OUT=
 	run_started
-	if ! rl_create "$ALL 200 1000 $MT${SECRET:+ $SECRET}"; then
+	if ! rl_create "$ALL 200 1000 $MT"; then
 		OUT="setup:$LINE"
 		return
 	fi

@@ -159,7 +159,7 @@ wait_quorum 60 >/dev/null 2>&1
 if mp monfs 2>/dev/null; then
 	MNT=/tmp/monc-reliab-mnt
 	mkdir -p "$MNT"
-	if busybox mount -t monfs -o "mon_addr=$ALL,name=admin,mount_timeout=60" none "$MNT" 2>/dev/null; then
+	if busybox mount -t monfs -o "mon_addr=$ALL,name=admin,mount_timeout=60${RL_SECRET:+,secret=$MONC_ADMIN_KEY}" none "$MNT" 2>/dev/null; then
 		stop_all
 		pids=()
 		for ((i = 0; i < N; i++)); do

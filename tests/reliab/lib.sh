@@ -23,9 +23,17 @@ rl_get() {
 	read -r LINE <"$RL/$1"
 	[ -n "$LINE" ]
 }
+# With MONC_AUTH=cephx, rl_create authenticates with client.admin's key:
+# its bytes in hex (16 for aes, 32 for aes256k), after the keyring blob's
+# type (2 bytes), creation time (8) and little-endian length (2).
+RL_SECRET=
+if [ "${MONC_AUTH:-none}" = cephx ] && [ -n "${MONC_ADMIN_KEY:-}" ]; then
+	RL_SECRET=$(printf '%s' "$MONC_ADMIN_KEY" | base64 -d | od -An -tx1 -v | tr -d ' \n')
+	RL_SECRET=${RL_SECRET:24:$((2 * 16#${RL_SECRET:22:2}${RL_SECRET:20:2}))}
+fi
 # rl_create "ADDRS KA_INT KA_TO MOUNT_TO": LINE=its result; ok if mounted.
 rl_create() {
-	rl_cmd create "$1"
+	rl_cmd create "$1${RL_SECRET:+ $RL_SECRET}"
 	rl_get last
 	[[ "$LINE" == "create=0 open=0 mount=0 "* ]]
 }

@@ -122,8 +122,9 @@ static void rl_create(char *cmd)
 	char *addrs = strsep(&cmd, " ");
 	int open_err = 0, mount_err = 0;
 	u64 t0 = ktime_get_ns();
-	u8 secret[MONC_SECRET_LEN];
-	char hex[2 * MONC_SECRET_LEN + 1];
+	u8 secret[MONC_SECRET_MAX_LEN];
+	char hex[2 * MONC_SECRET_MAX_LEN + 1];
+	size_t secret_len = 0;
 	int n;
 
 	if (rl.monc) {
@@ -137,11 +138,17 @@ static void rl_create(char *cmd)
 	}
 	n = -1;
 	if (addrs && cmd)
-		n = sscanf(cmd, "%u %u %u %32s", &o->keepalive_interval_ms,
+		n = sscanf(cmd, "%u %u %u %64s", &o->keepalive_interval_ms,
 			   &o->keepalive_timeout_ms, &o->mount_timeout_ms, hex);
-	if (n == 4 && (strlen(hex) != 2 * MONC_SECRET_LEN ||
-		       hex2bin(secret, hex, MONC_SECRET_LEN)))
-		n = -1;
+	/* The secret in hex: an aes key (16 bytes) or an aes256k one (32). */
+	if (n == 4) {
+		secret_len = strlen(hex) / 2;
+		if (strlen(hex) % 2 ||
+		    (secret_len != MONC_SECRET_LEN &&
+		     secret_len != MONC_SECRET_AES256K_LEN) ||
+		    hex2bin(secret, hex, secret_len))
+			n = -1;
+	}
 	if ((n != 3 && n != 4) ||
 	    monc_parse_mon_addrs(addrs, strlen(addrs), '/', o, NULL, NULL)) {
 		kfree(o);
@@ -151,7 +158,7 @@ static void rl_create(char *cmd)
 	if (n == 4) {
 		o->auth_methods = BIT(MONC_AUTH_CEPHX);
 		o->secret = secret;
-		o->secret_len = MONC_SECRET_LEN;
+		o->secret_len = secret_len;
 	}
 	monc = monc_create(o, &rl_handlers, NULL);
 	rl.ka_interval_ms = o->keepalive_interval_ms;

@@ -322,7 +322,7 @@ add_phase() {
 	fi
 	mkdir -p "$dir"
 	what="$nmons mons, auth $auth"
-	[ "$auth" = cephx ] && what+=", ticket TTL $pttl s"
+	[ "$auth" = cephx ] && what+=", ${pttl:+ticket TTL $pttl s}${pttl:-default ticket TTL}"
 	if [ "${MONC_CLUSTER:-1}" = 1 ]; then
 		# shellcheck disable=SC2046 # cephx_env prints VAR=VALUE words
 		env MONC_CEPH="$rel" MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH="$auth" \
@@ -372,12 +372,14 @@ new_lane() { # new_lane NAME RELEASE KUNIT(0|1)
 case "$mode" in
 check)
 	# The scripts named by MONC_SPLIT (name prefixes) run in a second lane
-	# of the same release, "$release-b", on a cluster of its own.
+	# of the same release, "$release-b", on a cluster of its own, with the
+	# release's default cephx (MONC_SPLIT_AUTH): the client-module APIs
+	# (25, 27, 28) and the reliability scripts as a client meets them.
+	split=${MONC_SPLIT-25 27 28 60 70 75}
 	selected_scripts "$scripts_dir"/*.sh
 	main_scripts='' split_scripts=''
 	for t in $REPLY; do
-		if MONC_SCRIPTS=${MONC_SPLIT-27 28 60 70 75} selected "$(basename "$t" .sh)" &&
-			[ -n "${MONC_SPLIT-27 28 60 70 75}" ]; then
+		if [ -n "$split" ] && MONC_SCRIPTS=$split selected "$(basename "$t" .sh)"; then
 			split_scripts+=" $t"
 		else
 			main_scripts+=" $t"
@@ -391,7 +393,7 @@ check)
 		fi
 	fi
 	if [ -n "$split_scripts" ] && new_lane "$release-b" "$release" 0; then
-		add_phase "$release-b" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${split_scripts# }" || true
+		add_phase "$release-b" main "" "${MONC_SPLIT_AUTH:-${MONC_AUTH:-cephx}}" "${MONC_MONS:-3}" "" "${split_scripts# }" || true
 	fi
 	# The smoke of the other releases: one lane, "interop", a phase per
 	# release and auth (MONC_SMOKE_LANES=1: a lane per release instead).
