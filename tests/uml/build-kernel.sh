@@ -22,8 +22,15 @@
 # (CONFIG_STATIC_LINK), so that the binary made against sid's glibc runs on
 # the host.
 #
+# MONC_UML_FLAVOUR=bench builds the bench kernel of that version instead
+# (make bench): the version's fragment adjusted by tests/uml/config-bench,
+# which drops the sanitisers and debug options ("-CONFIG_X" drops X, a
+# "# CONFIG_X is not set" line must come out unset, other lines are added).
+# It is cached like the others, under its own key.
+#
 # Environment: MONC_UML_CACHE (default /var/cache/monc-uml),
 #   MONC_UML_VERSION (6.1 or 7.2, default 6.1),
+#   MONC_UML_FLAVOUR (test or bench, default test),
 #   LINUX_SOURCE_TAR (default /usr/src/linux-source-6.1.tar.xz for 6.1),
 #   QUIET=1 to print only the build directory, JOBS (default nproc).
 set -euo pipefail
@@ -72,6 +79,18 @@ case "$version" in
 *) die "MONC_UML_VERSION must be 6.1 or 7.2" ;;
 esac
 shopt -u nullglob
+
+# The flavour adjusts the version's fragment, before the key is taken.
+case "${MONC_UML_FLAVOUR:-test}" in
+test) ;;
+bench)
+	drop=$(sed -n 's/^-\(CONFIG_[A-Za-z0-9_]*\).*/\1/p' "$here/config-bench")
+	grep -vE "^(${drop//$'\n'/|})=" "$fragment" >"$fragment.b" || true
+	grep -vE '^-' "$here/config-bench" >>"$fragment.b"
+	mv "$fragment.b" "$fragment"
+	;;
+*) die "MONC_UML_FLAVOUR must be test or bench" ;;
+esac
 
 # The key: fragment + patches + source version + compiler.
 key=$( {
@@ -150,6 +169,14 @@ if [ ! -e "$dir/.configured" ]; then
 	bad=0
 	while IFS= read -r line; do
 		case "$line" in
+		"# CONFIG_"*" is not set")
+			opt=${line#\# }
+			opt=${opt%% *}
+			if grep -qE "^$opt=" "$dir/build/.config"; then
+				echo "uml-kernel: ERROR: asked for '$line', got '$(grep -E "^$opt=" "$dir/build/.config")'" >&2
+				bad=1
+			fi
+			;;
 		CONFIG_*=*)
 			opt=${line%%=*}
 			if ! grep -qxF "$line" "$dir/build/.config"; then
