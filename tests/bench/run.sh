@@ -4,13 +4,23 @@
 # 3-monitor Ceph cluster (auth none, msgr v1), in one UML boot.
 #
 #   tests/bench/run.sh [--smoke] [--out FILE] [--clients LIST] [--keep]
+#                      [--kernel bench|test] [--ceph RELEASE] [--no-profile]
 #
 #   --smoke    tiny counts (a minute or two inside UML): for make check; it
 #              exits 0 when the bench ran to its end, whatever the figures
 #   --out F    where the markdown table goes (host, full mode: default
-#              bench/results.md; raw JSON and console log in bench/out/)
-#   --clients  comma list out of libceph,monc,librados (default: all three)
+#              bench/out/results-<kernel>.md, next to the raw JSON and the
+#              console log; bench/results.md is written from them by hand)
+#   --clients  comma list out of monc,libceph,librados (default: all three)
 #   --keep     (host) keep the scratch directory
+#   --kernel   (host) bench (default): the UML kernel without sanitisers or
+#              debug options (MONC_UML_FLAVOUR=bench); test: the sanitiser
+#              test kernel, for the secondary table
+#   --ceph     (host) the monitors' release: tentacle (default when its
+#              chroot is ready, else pacific), reef or pacific
+#   --only L   comma list of the figures to run (bench.py run --help)
+#   --no-profile, --profile  skip or run the tracepoint profile (it needs the
+#              bench kernel; default: on for make bench, off inside UML)
 #
 # It runs in two places:
 #
@@ -36,25 +46,43 @@
 # No figure is ever asserted on: a client that cannot be measured is
 # reported as such, and the exit status only says whether the bench ran.
 set -euo pipefail
+# The body is one { } block so that bash parses it whole before running it:
+# editing this file during a run (the bench takes half an hour) cannot
+# break the run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 
 smoke=0
 out=
-clients=libceph,monc,librados
+clients=monc,libceph,librados
 keep=0
+flavour=bench
+ceph=
+# The profile is on by default on the host (make bench), off by default
+# inside UML (a smoke run from an integration script).
+only=
+profile=1
+grep -qs 'User Mode Linux' /proc/cpuinfo && profile=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) smoke=1 ;;
 	--out) out=$2; shift ;;
 	--clients) clients=$2; shift ;;
 	--keep) keep=1 ;;
-	*) echo "usage: $0 [--smoke] [--out FILE] [--clients LIST] [--keep]" >&2; exit 2 ;;
+	--kernel) flavour=$2; shift ;;
+	--ceph) ceph=$2; shift ;;
+	--profile) profile=1 ;;
+	--only) only=$2; shift ;;
+	--no-profile) profile=0 ;;
+	*) echo "usage: $0 [--smoke] [--out FILE] [--clients LIST] [--keep] [--kernel bench|test] [--ceph REL] [--only FIGS] [--no-profile]" >&2; exit 2 ;;
 	esac
 	shift
 done
 args=(--clients "$clients")
 [ "$smoke" = 1 ] && args+=(--smoke)
+[ "$profile" = 1 ] && args+=(--profile)
+[ -n "$only" ] && args+=(--only "$only")
 
 say() { echo "bench: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -90,13 +118,28 @@ fi
 
 # ------------------------------------------------------------ on the host
 repo=$(cd "$here/../.." && pwd)
-tree=${MONC_UML_TREE:-$(QUIET=1 "$repo/tests/uml/build-kernel.sh")}
+case "$flavour" in
+bench | test) ;;
+*) die "--kernel must be bench or test" ;;
+esac
+if [ -z "$ceph" ]; then
+	if [ -e "${MONC_CHROOT_CACHE:-/var/cache/monc-chroot}/sid/.monc-ready" ]; then
+		ceph=tentacle
+	else
+		ceph=pacific
+		say "no Tentacle chroot (tests/uml/chroot.sh sid); the monitors are Pacific"
+	fi
+fi
+# The bench kernel is built (nice) on first use, then cached like the test
+# kernel (tests/uml/build-kernel.sh, MONC_UML_FLAVOUR).
+tree=${MONC_UML_TREE:-$(QUIET=1 MONC_UML_FLAVOUR=$flavour nice -n 5 "$repo/tests/uml/build-kernel.sh")}
 [ -x "$tree/linux" ] || die "no UML kernel at $tree"
 mods=${MONC_UML_MODS:-$(dirname "$tree")/mods}
 krel=$(cat "$tree/include/config/kernel.release")
 [ -d "$mods/lib/modules/$krel" ] || die "no modules_install at $mods"
 
 scratch=$(mktemp -d /tmp/monc-bench.XXXXXX)
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	if [ "$keep" = 1 ]; then say "scratch kept: $scratch"; else rm -rf "$scratch"; fi
 }
@@ -131,6 +174,9 @@ cat >"$scratch/config.sh" <<CONF
 export BENCH_SRC=$src
 export BENCH_MODROOT=$modroot
 export BENCH_ARGS="${args[*]}"
+export BENCH_CEPH=$ceph
+export BENCH_KERNEL_FLAVOUR=$flavour
+export BENCH_UML_TREE=$tree
 export BENCH_HOST_KERNEL="$(uname -r) ($(uname -m))"
 export BENCH_HOST_CPUS="$(nproc)"
 export BENCH_HOST_CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
@@ -159,7 +205,9 @@ if [ "$smoke" = 0 ]; then
 	mkdir -p "$repo/bench/out"
 	cp "$scratch/console.log" "$repo/bench/out/console.log"
 	[ -e "$scratch/results.json" ] && cp "$scratch/results.json" "$repo/bench/out/"
-	out=${out:-$repo/bench/results.md}
+	out=${out:-$repo/bench/out/results-$flavour.md}
+	[ -e "$scratch/results.json" ] &&
+		cp "$scratch/results.json" "$repo/bench/out/results-$flavour.json"
 fi
 if ! grep -q '^BENCH-UML-DONE' "$scratch/console.log" || [ ! -s "$scratch/results.md" ]; then
 	keep=1
@@ -186,3 +234,5 @@ if [ -n "$reports" ]; then
 	[ "$smoke" = 1 ] && die "kernel reports during the smoke run (see above)"
 fi
 say "done"
+exit
+}
