@@ -20,7 +20,8 @@
 #                     chroots of tests/uml/chroot.sh, so every path must be
 #                     under /tmp for them)
 #   MONC_CLUSTER_DIR  scratch directory (default /tmp/monc-cluster); wiped first
-#   MONC_AUTH         none (default) or cephx
+#   MONC_AUTH         none (default), cephx, or cephx,none (both allowed: one
+#                     cluster for a none and a cephx client; env says cephx)
 #   MONC_BASE_PORT    first port (default 6789)
 #   MONC_TMPFS=1      mount a tmpfs on MONC_CLUSTER_DIR first (the UML init does)
 #   MONC_READY_TIMEOUT seconds to wait for quorum (default 240)
@@ -70,7 +71,15 @@ auth=${MONC_AUTH:-none}
 base=${MONC_BASE_PORT:-6789}
 
 case "$nmons" in 1|2|3) ;; *) echo "start.sh: NMONS must be 1..3" >&2; exit 2 ;; esac
-case "$auth" in none|cephx) ;; *) echo "start.sh: MONC_AUTH must be none or cephx" >&2; exit 2 ;; esac
+# cephx,none: a cluster that allows both (the monitors take what the client
+# offers), so that one cluster serves a none and a cephx client in turn;
+# its env says cephx, with the key.
+authline=$auth
+case "$auth" in
+none | cephx) ;;
+cephx,none) auth=cephx authline="cephx, none" ;;
+*) echo "start.sh: MONC_AUTH must be none, cephx or cephx,none" >&2; exit 2 ;;
+esac
 if ! ceph_root_ok; then
 	echo "start.sh: no Ceph $CEPH_RELEASE tools in ${CEPH_ROOT:-/}; make them with tests/uml/chroot.sh $CEPH_SUITE" >&2
 	exit 1
@@ -138,10 +147,8 @@ addr_list=$(IFS=,; echo "${addrs[*]}")
 host_list=$(IFS=,; echo "${hosts[*]}")
 
 if [ "$auth" = cephx ]; then
-	authline="cephx"
 	keyring=$dir/keyring
 else
-	authline="none"
 	keyring=/dev/null
 fi
 

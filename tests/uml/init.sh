@@ -195,19 +195,26 @@ fi
 # cluster does not start while KUnit runs: on a loaded host, KUnit's CPU
 # starved three Tentacle monitors into elections that outlasted the quorum
 # wait.
+# A phase with PHASE_P_REUSE=1 runs on the cluster the phase before it left
+# up (PHASE_P_KEEP=1 there), with PHASE_P_AUTH as the scripts' MONC_AUTH:
+# the interop lane's none and cephx smokes share one cluster that allows both.
 for ph in $phases; do
 	stamp
 	t0=$T
 	phase_release "$ph"
-	(cluster_start "$ph") >"$MONC_RUN/cluster-start-$ph.log" 2>&1
-	st=$?
-	cluster_ready "$ph" "$st"
-	timing "cluster-$ph" "$t0"
-	tag='' scripts=''
+	tag='' scripts='' reuse='' keep='' pauth=''
 	eval "tag=\${PHASE_${ph}_TAG:-} scripts=\${PHASE_${ph}_SCRIPTS:-}"
+	eval "reuse=\${PHASE_${ph}_REUSE:-0} keep=\${PHASE_${ph}_KEEP:-0} pauth=\${PHASE_${ph}_AUTH:-}"
+	if [ "$reuse" != 1 ]; then
+		(cluster_start "$ph") >"$MONC_RUN/cluster-start-$ph.log" 2>&1
+		st=$?
+		cluster_ready "$ph" "$st"
+		timing "cluster-$ph" "$t0"
+	fi
 	(
 		# shellcheck source=/dev/null
 		[ -r /tmp/monc-cluster/env ] && . /tmp/monc-cluster/env
+		[ -n "$pauth" ] && export MONC_AUTH=$pauth
 		for t in $scripts; do
 			name=$(basename "$t" .sh)$tag
 			say "running $t${tag:+ ($tag)}"
@@ -221,13 +228,14 @@ for ph in $phases; do
 			timing "$name" "$t0"
 		done
 	)
-	stamp
-	t0=$T
-	MONC_CLUSTER_DIR=/tmp/monc-cluster "$MONC_SRC/tests/cluster/stop.sh" --kill
 	# Keep the monitor logs if a script failed; they are small.
 	if grep -qs '^not ok' "$MONC_RUN"/scripts/*"$tag".out; then
 		cp -r /tmp/monc-cluster/log "$MONC_RUN/cluster-log-$ph" 2>/dev/null
 	fi
+	[ "$keep" = 1 ] && continue
+	stamp
+	t0=$T
+	MONC_CLUSTER_DIR=/tmp/monc-cluster "$MONC_SRC/tests/cluster/stop.sh" --kill
 	timing "stop-$ph" "$t0"
 done
 
