@@ -23,6 +23,14 @@
 #include <linux/socket.h>
 #include <net/sock.h>
 
+/*
+ * 6.2: hex2bin() and bin2hex() are declared in <linux/hex.h>, which
+ * <linux/kernel.h> no longer includes by 7.2.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <linux/hex.h>
+#endif
+
 /* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

@@ -3038,23 +3038,21 @@ static void trunc_decode(const void *param, const struct cephx_kat **v,
 	}
 }
 
-static const void *trunc_gen_params(const void *prev, char *desc)
+static void trunc_desc(const u8 *slot, char *desc)
 {
 	static const char * const names[] = {
 		"server_challenge", "ticket_reply", "renewal_reply"
 	};
-	const u8 *next = prev ? (const u8 *)prev + 1 : trunc_slots;
 	const struct cephx_kat *v;
 	size_t len;
 	int which;
 
-	if (next >= trunc_slots + sizeof(trunc_slots))
-		return NULL;
-	trunc_decode(next, &v, &which, &len);
+	trunc_decode(slot, &v, &which, &len);
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s%s%s_truncated_to_%zu",
 		 which ? v->name : "", which ? "_" : "", names[which], len);
-	return next;
 }
+
+KUNIT_ARRAY_PARAM(trunc, trunc_slots, trunc_desc);
 
 static void cephx_truncated_reply(struct kunit *test)
 {

@@ -13,8 +13,9 @@
 #include <linux/string.h>
 
 #include "../auth.h"
+#include "../compat.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 #ifndef KUNIT_EXPECT_MEMEQ
 #define KUNIT_EXPECT_MEMEQ(test, a, b, n) \

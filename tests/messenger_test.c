@@ -1270,7 +1270,8 @@ static int srv_listen_family(struct kunit *test, struct srv *s, int family)
 		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		len = sizeof(*in);
 	}
-	ret = kernel_bind(s->lsock, (struct sockaddr *)&s->addr.ss, len);
+	ret = kernel_bind(s->lsock, (struct sockaddr_unsized *)&s->addr.ss,
+			  len);
 	if (!ret)
 		ret = kernel_listen(s->lsock, 4);
 	if (!ret)

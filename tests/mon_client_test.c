@@ -1933,16 +1933,17 @@ static const char *const bad_reply_names[BAD_REPLY_COUNT] = {
 	[BAD_VERSION_WRONG_TYPE] = "get_version reply under the statfs tid",
 };
 
-static const void *bad_reply_gen(const void *prev, char *desc)
-{
-	static const int kinds[BAD_REPLY_COUNT] = { 0, 1, 2, 3, 4 };
-	const int *k = prev ? (const int *)prev + 1 : kinds;
+static const int bad_reply_kinds[BAD_REPLY_COUNT] = {
+	BAD_STATFS_SHORT, BAD_STATFS_FSID, BAD_STATFS_WRONG_TYPE,
+	BAD_VERSION_SHORT, BAD_VERSION_WRONG_TYPE,
+};
 
-	if (k >= kinds + BAD_REPLY_COUNT)
-		return NULL;
-	strscpy(desc, bad_reply_names[*k], KUNIT_PARAM_DESC_SIZE);
-	return k;
+static void bad_reply_desc(const int *kind, char *desc)
+{
+	strscpy(desc, bad_reply_names[*kind], KUNIT_PARAM_DESC_SIZE);
 }
+
+KUNIT_ARRAY_PARAM(bad_reply, bad_reply_kinds, bad_reply_desc);
 
 static void malformed_reply_faults_session(struct kunit *test)
 {
@@ -2215,7 +2216,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(subscribe_change_kept_without_memory),
 	KUNIT_CASE(slow_handler_does_not_stall_session),
 	KUNIT_CASE(unanswered_async_request_times_out),
-	KUNIT_CASE_PARAM(malformed_reply_faults_session, bad_reply_gen),
+	KUNIT_CASE_PARAM(malformed_reply_faults_session, bad_reply_gen_params),
 	KUNIT_CASE(other_cluster_after_mount_hunts),
 	KUNIT_CASE(done_callback_cannot_block),
 	KUNIT_CASE(concurrent_stop_waits_for_first),

@@ -821,13 +821,10 @@ static const struct reject_case reject_cases[] = {
 
 static const u8 case_ids[N_REJECT];
 
-static const void *reject_gen_params(const void *prev, char *desc)
+static void reject_desc(const u8 *id, char *desc)
 {
-	const u8 *id = prev ? (const u8 *)prev + 1 : case_ids;
 	size_t i = id - case_ids;
 
-	if (i >= N_REJECT)
-		return NULL;
 	if (i < N_NAMED)
 		strscpy(desc, reject_cases[i].name, KUNIT_PARAM_DESC_SIZE);
 	else if (i < N_NAMED + N_TRUNC_V9)
@@ -838,8 +835,9 @@ static const void *reject_gen_params(const void *prev, char *desc)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE,
 			 "Pacific legacy v1 map truncated to %zu of %zu bytes",
 			 i - N_NAMED - N_TRUNC_V9, N_TRUNC_V1);
-	return id;
 }
+
+KUNIT_ARRAY_PARAM(reject, case_ids, reject_desc);
 
 static void reject_test(struct kunit *test)
 {

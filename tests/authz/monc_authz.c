@@ -175,7 +175,8 @@ static int az_connect_sock(const struct sockaddr_storage *ss,
 		return ret;
 	sock->sk->sk_rcvtimeo = AZ_IO_TIMEOUT;
 	sock->sk->sk_sndtimeo = AZ_IO_TIMEOUT;
-	ret = kernel_connect(sock, (struct sockaddr *)ss, sizeof(*ss), 0);
+	ret = kernel_connect(sock, (struct sockaddr_unsized *)ss, sizeof(*ss),
+			     0);
 	if (ret) {
 		sock_release(sock);
 		return ret;
