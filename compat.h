@@ -91,6 +91,15 @@ static inline struct timespec64 inode_set_mtime_to_ts(struct inode *inode,
 }
 #endif
 
+/*
+ * 6.17: alloc_workqueue() takes WQ_PERCPU, for a per-CPU workqueue, which
+ * was the default without WQ_UNBOUND; 7.2 warns when a caller names
+ * neither. Older kernels give per-CPU without asking.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define WQ_PERCPU 0
+#endif
+
 /* 6.18: generic_delete_inode() became inode_just_drop(). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
 #define inode_just_drop generic_delete_inode

@@ -1685,13 +1685,14 @@ EXPORT_SYMBOL_IF_KUNIT(monc_tcp_transport);
  *
  * Creates monc_wq, the module's workqueue for connections and the session
  * tick. It is WQ_MEM_RECLAIM, because a filesystem may wait on the monitor
- * session to make progress under memory pressure.
+ * session to make progress under memory pressure, and per-CPU (WQ_PERCPU,
+ * as every kernel before 7.x made it by default).
  *
  * Return: 0 or -ENOMEM.
  */
 int monc_messenger_init(void)
 {
-	monc_wq = alloc_workqueue("monc_wq", WQ_MEM_RECLAIM, 0);
+	monc_wq = alloc_workqueue("monc_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	if (!monc_wq)
 		return -ENOMEM;
 	return 0;
