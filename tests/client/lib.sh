@@ -96,6 +96,15 @@ tc_put() {
 	[ -z "$ERR" ]
 }
 mp() { modprobe -d "$MONC_MODROOT" "$@"; }
+# load_or_end NAME: load module NAME (ok), or end the script (not ok, exit 1).
+load_or_end() {
+	if ! mp "$1"; then
+		not_ok "load $1.ko"
+		tap_end
+		exit 1
+	fi
+	ok "load $1.ko"
+}
 # wait_maps N: wait up to N s for the test client's monmap and osdmap
 # handlers to run; LINE=its last "maps" line.
 wait_maps() {

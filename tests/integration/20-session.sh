@@ -66,12 +66,7 @@ restore_mons() { # bring every monitor back: SIGCONT, start the dead ones
 	wait_quorum 90
 }
 
-if ! mp monc_testclient; then
-	not_ok "load monc_testclient.ko"
-	tap_end
-	exit 1
-fi
-ok "load monc_testclient.ko"
+load_or_end monc_testclient
 
 # ---------------------------------------------------------------- 1 monitor
 common="keepalive_interval_ms=$KA_INTERVAL_MS,keepalive_timeout_ms=$KA_TIMEOUT_MS,mount_timeout_ms=$MOUNT_TIMEOUT_MS"

@@ -36,12 +36,7 @@ cmd() { # cmd JSON: LINE=the command's line, OUT=its output
 	return 0
 }
 
-if ! mp monc_testclient; then
-	not_ok "load monc_testclient.ko"
-	tap_end
-	exit 1
-fi
-ok "load monc_testclient.ko"
+load_or_end monc_testclient
 
 opts="mon_addr=$ALL_MONS,mount_timeout_ms=30000"
 [ "${MONC_AUTH:-none}" = cephx ] && opts+=",secret=$MONC_ADMIN_KEY"

@@ -43,12 +43,7 @@ follow() { # follow NAME: mount with fs=NAME, wait for its mdsmap; LINE=maps
 	return 1
 }
 
-if ! mp monc_testclient; then
-	not_ok "load monc_testclient.ko"
-	tap_end
-	exit 1
-fi
-ok "load monc_testclient.ko"
+load_or_end monc_testclient
 
 # Two filesystems, through monc_command() (the CLI costs 8-11 s a call).
 if create ""; then

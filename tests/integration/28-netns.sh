@@ -52,12 +52,7 @@ events() { # events: LINE=the events line; wait up to 10 s for OPEN >= $1
 	return 1
 }
 
-if ! mp monc_testclient; then
-	not_ok "load monc_testclient.ko"
-	tap_end
-	exit 1
-fi
-ok "load monc_testclient.ko"
+load_or_end monc_testclient
 
 # 1. The namespace and its monitor.
 unshare -n sleep 100000 &

@@ -42,12 +42,7 @@ ALL=$REPLY
 # the admin key).
 AUTH=${MONC_AUTH:-none}
 
-if ! mp monc_reliab; then
-	not_ok "load monc_reliab.ko"
-	tap_end
-	exit 1
-fi
-ok "load monc_reliab.ko"
+load_or_end monc_reliab
 if [ ! -w "$FAULT/fail_nth" ]; then
 	if [ "${MONC_FAILSLAB_REQUIRE:-1}" = 0 ]; then
 		skip "failslab" "monc has no $FAULT/fail_nth (fault.h not wired in)"

@@ -42,11 +42,7 @@ if [ "$nmons" -lt 3 ]; then
 	tap_end
 	exit 0
 fi
-if ! mp monc_reliab; then
-	not_ok "load monc_reliab.ko"
-	tap_end
-	exit 1
-fi
+load_or_end monc_reliab
 dmesg_mark
 kmemleak_clear
 if ! rl_create "$ALL 500 2000 $MT"; then

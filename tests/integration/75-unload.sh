@@ -81,11 +81,7 @@ wait_pending() {
 	return 1
 }
 
-if ! mp monc_reliab; then
-	not_ok "load monc_reliab.ko"
-	tap_end
-	exit 1
-fi
+load_or_end monc_reliab
 dmesg_mark
 kmemleak_clear
 

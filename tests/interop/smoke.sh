@@ -45,11 +45,7 @@ session_kv() {
 	return 1
 }
 
-if ! mp monc_testclient; then
-	not_ok "load monc_testclient.ko"
-	tap_end
-	exit 1
-fi
+load_or_end monc_testclient
 est_snapshot
 before=$REPLY
 if ! tc_put create "$opts"; then
