@@ -881,6 +881,12 @@ def trace_window(tr, fn):
     (see parse_trace), the window's length and the events lost."""
     trace_write(tr, "tracing_on", "0")
     trace_write(tr, "buffer_size_kb", "32768")
+    # The default clock ("local", sched_clock) ticks in jiffies on UML;
+    # "mono" reads the clocksource, so work items can be timed.
+    try:
+        trace_write(tr, "trace_clock", "mono")
+    except OSError:
+        pass
     trace_write(tr, "trace", "")
     for e in TRACE_EVENTS:
         if os.path.exists(os.path.join(tr, "events", e, "enable")):
