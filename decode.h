@@ -351,63 +351,73 @@ static inline int monc_dec_addr(const void **p, const void *end,
 	return 0;
 }
 
-/*
- * An entity_addrvec_t, keeping the first set msgr v1 address (type LEGACY or
- * ANY, see monc_addr_is_v1()) in @v1. Marker 0: one legacy address (type
- * LEGACY; family 0 means an empty vector); 1: one versioned address; 2: le32
- * count, then entity_addr_t's, each with its own marker (0 or 1) as Ceph's
- * vector decoder allows. Returns -EINVAL if the vector is malformed or holds
- * more than MONC_ADDRVEC_MAX entries, and -ENOENT (with the cursor advanced
- * past the vector) if it decodes but has no v1 address; @v1 is untouched
- * unless it returns 0.
- */
-static inline int monc_dec_addrvec(const void **p, const void *end,
-				   struct monc_entity_addr *v1)
+/* Whether @a is a set msgr2 address (type MSGR2, family set). */
+static inline bool monc_addr_is_v2(const struct monc_entity_addr *a)
 {
-	struct monc_entity_addr a, best;
+	return a->type == MONC_ADDR_TYPE_MSGR2 && a->ss.ss_family != 0;
+}
+
+/*
+ * An entity_addrvec_t, keeping its first set msgr v1 address (type LEGACY
+ * or ANY, see monc_addr_is_v1()) in @v1 and its first set msgr2 address
+ * (type MSGR2) in @v2; an address of a kind the vector lacks comes out
+ * zeroed (type NONE, family 0), and entries of other types are skipped.
+ * Marker 0: one legacy address (type LEGACY; family 0 means an empty
+ * vector); 1: one versioned address; 2: le32 count, then entity_addr_t's,
+ * each with its own marker (0 or 1) as Ceph's vector decoder allows.
+ * Returns -EINVAL if the vector is malformed or holds more than
+ * MONC_ADDRVEC_MAX entries; @v1 and @v2 are then untouched.
+ */
+static inline int monc_dec_addrvec_both(const void **p, const void *end,
+					struct monc_entity_addr *v1,
+					struct monc_entity_addr *v2)
+{
+	struct monc_entity_addr a, b1 = {}, b2 = {};
 	const void *q = *p;
-	bool found = false;
-	u32 n, i;
+	u32 n = 1, i;
 	u8 marker;
 
 	if (monc_dec_u8(&q, end, &marker))
 		return -EINVAL;
-	switch (marker) {
-	case 0:
-		q = *p;
-		if (monc_dec_addr(&q, end, &a))
-			return -EINVAL;
-		found = monc_addr_is_v1(&a);
-		break;
-	case 1:
-		if (monc_dec_addr_versioned(&q, end, &a))
-			return -EINVAL;
-		found = monc_addr_is_v1(&a);
-		break;
-	case 2:
-		/* the smallest entry: marker, struct header, three le32 */
-		if (monc_dec_count(&q, end, 1 + 6 + 12, &n) ||
-		    n > MONC_ADDRVEC_MAX)
-			return -EINVAL;
-		for (i = 0; i < n; i++) {
-			if (monc_dec_addr(&q, end, &a))
-				return -EINVAL;
-			/* *v1 is written only once the whole vector decoded */
-			if (!found && monc_addr_is_v1(&a)) {
-				best = a;
-				found = true;
-			}
-		}
-		if (found)
-			a = best;
-		break;
-	default:
+	if (marker == 0 || marker == 1) {
+		q = *p;		/* one entity_addr_t, marker included */
+	} else if (marker != 2 ||
+		   /* the smallest entry: marker, struct header, three le32 */
+		   monc_dec_count(&q, end, 1 + 6 + 12, &n) ||
+		   n > MONC_ADDRVEC_MAX) {
 		return -EINVAL;
 	}
-	if (found)
-		*v1 = a;
+	for (i = 0; i < n; i++) {
+		if (monc_dec_addr(&q, end, &a))
+			return -EINVAL;
+		if (!b1.ss.ss_family && monc_addr_is_v1(&a))
+			b1 = a;
+		else if (!b2.ss.ss_family && monc_addr_is_v2(&a))
+			b2 = a;
+	}
+	*v1 = b1;
+	*v2 = b2;
 	*p = q;
-	return found ? 0 : -ENOENT;
+	return 0;
+}
+
+/*
+ * An entity_addrvec_t, keeping the first set msgr v1 address in @v1 (see
+ * monc_dec_addrvec_both()). Returns -EINVAL if the vector is malformed,
+ * and -ENOENT (with the cursor advanced past the vector) if it decodes but
+ * has no v1 address; @v1 is untouched unless it returns 0.
+ */
+static inline int monc_dec_addrvec(const void **p, const void *end,
+				   struct monc_entity_addr *v1)
+{
+	struct monc_entity_addr a, b;
+
+	if (monc_dec_addrvec_both(p, end, &a, &b))
+		return -EINVAL;
+	if (!a.ss.ss_family)
+		return -ENOENT;
+	*v1 = a;
+	return 0;
 }
 
 /* Writers. */

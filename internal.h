@@ -249,7 +249,8 @@ extern struct workqueue_struct *monc_wq;
 struct monc_mon_info {
 	char name[MONC_MON_NAME_MAX + 1];
 	u32 rank;
-	struct monc_entity_addr addr;	/* the msgr v1 address */
+	struct monc_entity_addr addr;	/* msgr v1 (LEGACY or ANY); family 0: none */
+	struct monc_entity_addr addr_v2; /* msgr2 (MSGR2); family 0: none */
 };
 
 struct monc_monmap {
@@ -272,6 +273,7 @@ int monc_monmap_find(const struct monc_monmap *map,
 bool monc_monmap_contains(const struct monc_monmap *map,
 			  const struct sockaddr_storage *ss);
 int monc_monmap_pick(const struct monc_monmap *map, u64 exclude);
+u64 monc_monmap_lacking(const struct monc_monmap *map, bool v2);
 
 /* The session (mon_client.c) and its debugfs files (debugfs.c). */
 struct dentry;

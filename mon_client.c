@@ -454,7 +454,7 @@ static int __monc_open_one(struct monc_client *monc)
 	struct monc_monmap *map = monc->monmap;
 	struct monc_slot *s = NULL;
 	struct monc_conn *con;
-	u64 excl = monc->tried;
+	u64 excl = monc->tried | monc_monmap_lacking(map, false);
 	int rank, i, failed = -1;
 
 	lockdep_assert_held(&monc->mutex);
@@ -845,6 +845,15 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 		__monc_set_reason(monc, "mon %pISpc: monmap refused: %s (%u bytes, %pe)",
 				  &monc->slot[i].addr.ss, why, blen,
 				  ERR_PTR(ret));
+		return false;
+	}
+	if (monc_monmap_lacking(map, false) == GENMASK_ULL(map->num_mon - 1, 0)) {
+		/* we could reach none of them: keep the map we have */
+		pr_warn_ratelimited("mon %pISpc: monmap e%u has no v1 address\n",
+				    &monc->slot[i].addr.ss, map->epoch);
+		__monc_set_reason(monc, "mon %pISpc: monmap refused: no monitor with a v1 address",
+				  &monc->slot[i].addr.ss);
+		kfree(map);
 		return false;
 	}
 	if (monc->have_fsid && !uuid_equal(&map->fsid, &monc->fsid)) {
@@ -1442,10 +1451,16 @@ void monc_show_monmap(struct monc_client *monc, struct seq_file *s)
 		seq_printf(s, "fsid %pU\n", &map->fsid);
 	else
 		seq_puts(s, "fsid unknown\n");
-	for (i = 0; i < map->num_mon; i++)
-		seq_printf(s, "mon%u %s %pISpc\n", map->mon[i].rank,
-			   map->mon[i].name[0] ? map->mon[i].name : "-",
-			   &map->mon[i].addr.ss);
+	for (i = 0; i < map->num_mon; i++) {
+		const struct monc_mon_info *m = &map->mon[i];
+
+		seq_printf(s, "mon%u %s", m->rank, m->name[0] ? m->name : "-");
+		if (m->addr.ss.ss_family)
+			seq_printf(s, " %pISpc", &m->addr.ss);
+		if (m->addr_v2.ss.ss_family)
+			seq_printf(s, " v2:%pISpc", &m->addr_v2.ss);
+		seq_putc(s, '\n');
+	}
 	mutex_unlock(&monc->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_show_monmap);

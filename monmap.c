@@ -139,13 +139,13 @@ static bool name_taken(const struct monc_monmap *map, u32 n, const char *name)
 
 /*
  * Append a monitor whose name is already in mon[num_mon].name and whose
- * address is @a. A monitor without a v1 address is refused: monc speaks
- * msgr v1 only, so such a monitor could never be reached, and counting it
- * would make hunting pick it and time out again and again. A map made of
- * such monitors is useless to us; refusing it keeps the last good one.
+ * msgr v1 and msgr2 addresses are @v1 and @v2 (either zeroed if it has no
+ * such address). A monitor with neither is refused: no client could reach
+ * it. One with only one kind is kept; the session picks, among the
+ * monitors, those its messenger can reach (monc_monmap_lacking()).
  */
-static int add_mon(struct monc_monmap *map, const struct monc_entity_addr *a,
-		   const char **why)
+static int add_mon(struct monc_monmap *map, const struct monc_entity_addr *v1,
+		   const struct monc_entity_addr *v2, const char **why)
 {
 	struct monc_mon_info *m = &map->mon[map->num_mon];
 
@@ -153,14 +153,27 @@ static int add_mon(struct monc_monmap *map, const struct monc_entity_addr *a,
 		*why = "duplicate name";
 		return -EINVAL;
 	}
-	if (!monc_addr_is_v1(a)) {
-		*why = "monitor without a v1 address";
+	if (!monc_addr_is_v1(v1) && !monc_addr_is_v2(v2)) {
+		*why = "monitor without a v1 or v2 address";
 		return -EINVAL;
 	}
-	m->addr = *a;
+	if (monc_addr_is_v1(v1))
+		m->addr = *v1;
+	if (monc_addr_is_v2(v2))
+		m->addr_v2 = *v2;
 	m->rank = map->num_mon;
 	map->num_mon++;
 	return 0;
+}
+
+/* A monitor known by one address (the v1 to v5 forms), of either kind. */
+static int add_mon_one(struct monc_monmap *map, const struct monc_entity_addr *a,
+		       const char **why)
+{
+	static const struct monc_entity_addr none;
+
+	return monc_addr_is_v2(a) ? add_mon(map, &none, a, why) :
+				    add_mon(map, a, &none, why);
 }
 
 /* A le32 count of monitors, checked before it sizes the allocation. */
@@ -203,7 +216,7 @@ static int dec_inst_vector(const void **p, const void *end,
 			return -EINVAL;
 		}
 		snprintf(map->mon[i].name, sizeof(map->mon[i].name), "%u", i);
-		if (add_mon(map, &a, why))
+		if (add_mon_one(map, &a, why))
 			return -EINVAL;
 	}
 	return 0;
@@ -250,7 +263,7 @@ static int dec_mon_addr(const void **p, const void *end,
 			*why = "bad mon_addr address";
 			return -EINVAL;
 		}
-		if (add_mon(map, &a, why))
+		if (add_mon_one(map, &a, why))
 			return -EINVAL;
 	}
 	return 0;
@@ -261,10 +274,9 @@ static int dec_mon_info(const void **p, const void *end,
 			struct monc_monmap *map, const char **why)
 {
 	char name[MONC_MON_NAME_MAX + 1];
+	struct monc_entity_addr v1, v2;
 	struct monc_struct_hdr h;
-	struct monc_entity_addr a;
 	const void *send;
-	int ret;
 
 	if (monc_dec_struct(p, end, MON_INFO_V_MAX, &h, &send)) {
 		*why = "bad mon_info_t header";
@@ -276,16 +288,13 @@ static int dec_mon_info(const void **p, const void *end,
 		*why = "mon_info_t name differs from its key";
 		return -EINVAL;
 	}
-	ret = monc_dec_addrvec(p, send, &a);
-	if (ret == -ENOENT) {
-		memset(&a, 0, sizeof(a));	/* add_mon() refuses it */
-	} else if (ret) {
+	if (monc_dec_addrvec_both(p, send, &v1, &v2)) {
 		*why = "bad mon_info_t addrvec";
 		return -EINVAL;
 	}
 	/* priority, weight, crush_loc and anything newer: not needed */
 	*p = send;
-	return add_mon(map, &a, why);
+	return add_mon(map, &v1, &v2, why);
 }
 
 /* map<string, mon_info_t> (v5+). */
@@ -361,14 +370,21 @@ static void rank_key(const struct monc_entity_addr *a, u8 *key)
 	put_unaligned_le16(a->ss.ss_family, key + 8);
 }
 
+/* Ceph's legacy_or_front_addr(): before v6 a monitor has one address. */
+static const struct monc_entity_addr *
+legacy_or_front(const struct monc_mon_info *m)
+{
+	return m->addr.ss.ss_family ? &m->addr : &m->addr_v2;
+}
+
 static int cmp_legacy_rank(const void *a, const void *b)
 {
 	const struct monc_mon_info *x = a, *y = b;
 	u8 kx[RANK_KEY_LEN], ky[RANK_KEY_LEN];
 	int c;
 
-	rank_key(&x->addr, kx);
-	rank_key(&y->addr, ky);
+	rank_key(legacy_or_front(x), kx);
+	rank_key(legacy_or_front(y), ky);
 	c = memcmp(kx, ky, RANK_KEY_LEN);
 	return c ? c : strcmp(x->name, y->name);
 }
@@ -383,15 +399,17 @@ static int cmp_legacy_rank(const void *a, const void *b)
  *
  * Decodes every encoding a monitor may send (see the top of this file):
  * the le16 v1 and v2 forms, ENCODE_START(3..5, 3) and ENCODE_START(6..9,
- * 6). Keeps the fsid, the epoch and, per monitor, its name and its msgr v1
- * address; the monitors come out sorted by rank (mon[i].rank == i).
+ * 6). Keeps the fsid, the epoch and, per monitor, its name, its first
+ * msgr v1 address (type LEGACY or ANY) and its first msgr2 address (type
+ * MSGR2), either zeroed if it has none; the monitors come out sorted by
+ * rank (mon[i].rank == i).
  *
  * The map is refused, with nothing allocated left behind, if it is
  * truncated anywhere, declares a length past the end, has a compat newer
  * than we know, no monitors, more than %MONC_MAX_MONS, a count that cannot
  * fit in the bytes left, an address of an unknown family, two monitors of
- * the same name, a monitor without a v1 address, or ranks that do not name
- * each monitor exactly once. Bytes after the map's struct (or after the
+ * the same name, a monitor with neither a v1 nor a v2 address, or ranks
+ * that do not name each monitor exactly once. Bytes after the map's struct (or after the
  * last field of a legacy map) are ignored, as Ceph ignores them.
  *
  * Context: process context; allocates with GFP_NOFS.
@@ -598,6 +616,8 @@ EXPORT_SYMBOL_IF_KUNIT(monc_addr_equal);
  * @map: the map
  * @ss: the address, as monc_addr_equal() compares it
  *
+ * A monitor is at @ss if its v1 or its v2 address is.
+ *
  * Return: the index of the first monitor at @ss (its rank, for a decoded
  * map), or -ENOENT.
  */
@@ -607,7 +627,8 @@ int monc_monmap_find(const struct monc_monmap *map,
 	u32 i;
 
 	for (i = 0; i < map->num_mon; i++)
-		if (monc_addr_equal(&map->mon[i].addr.ss, ss))
+		if (monc_addr_equal(&map->mon[i].addr.ss, ss) ||
+		    monc_addr_equal(&map->mon[i].addr_v2.ss, ss))
 			return i;
 	return -ENOENT;
 }
@@ -626,6 +647,33 @@ bool monc_monmap_contains(const struct monc_monmap *map,
 	return monc_monmap_find(map, ss) >= 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_monmap_contains);
+
+/**
+ * monc_monmap_lacking() - the monitors a messenger cannot reach
+ * @map: the map
+ * @v2: true for msgr2, false for msgr v1
+ *
+ * For monc_monmap_pick()'s exclude mask: a monitor known only by a v2
+ * address cannot be reached with msgr v1, nor one known only by a v1
+ * address with msgr2.
+ *
+ * Return: bit i set if monitor i has no address of that kind.
+ */
+u64 monc_monmap_lacking(const struct monc_monmap *map, bool v2)
+{
+	u32 n = min_t(u32, map->num_mon, 64);
+	u64 mask = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		const struct monc_mon_info *m = &map->mon[i];
+
+		if (!(v2 ? &m->addr_v2 : &m->addr)->ss.ss_family)
+			mask |= BIT_ULL(i);
+	}
+	return mask;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_monmap_lacking);
 
 /**
  * monc_monmap_pick() - a random monitor to try

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of monmap.c: the MonMaps a Pacific monitor really sent (from
- * shared/protocol/raw-v1-client-statfs.txt), every encoding built by a
+ * shared/protocol/raw-v1-client-statfs.txt), one Tentacle's encoder wrote
+ * with monitors of v1, v2 and both kinds, every encoding built by a
  * small test encoder, one named case per way a map must be refused
  * (including every truncation of the real maps), and lookup and pick.
  *
@@ -174,11 +175,107 @@ static void pacific_legacy_v1_test(struct kunit *test)
 	expect_v4(test, &map->mon[0].addr, 0x7f000001, 6789);
 }
 
+/*
+ * A MonMap from Tentacle 20.2.4's encoder (struct_v 10, compat 6, 383
+ * bytes), written by its monmaptool:
+ *   monmaptool --create --fsid 11111111-2222-3333-4444-555555555555
+ *	--add a v2:127.0.0.1:3300
+ *	--addv b [v2:127.0.0.1:3301,v1:127.0.0.1:6790]
+ *	--add c v1:127.0.0.1:6791
+ * Its ranks are b, c, a; mon_info_t is v6; the v10 fields (the auth
+ * ciphers) follow the ranks.
+ */
+static const u8 tentacle_v10_v2_blob[383] = {
+	0x0a, 0x06, 0x79, 0x01, 0x00, 0x00, 0x11, 0x11,
+	0x11, 0x11, 0x22, 0x22, 0x33, 0x33, 0x44, 0x44,
+	0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x00, 0x00,
+	0x00, 0x00, 0x17, 0xfb, 0x09, 0x6b, 0x25, 0xc8,
+	0x4f, 0x1b, 0x17, 0xfb, 0x09, 0x6b, 0x25, 0xc8,
+	0x4f, 0x1b, 0x01, 0x01, 0x08, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00,
+	0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x61, 0x06,
+	0x01, 0x3d, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x61, 0x02, 0x01, 0x00, 0x00, 0x00, 0x01,
+	0x01, 0x01, 0x1c, 0x00, 0x00, 0x00, 0x02, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
+	0x00, 0x00, 0x02, 0x00, 0x0c, 0xe4, 0x7f, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x17, 0xfb, 0x09, 0x6b, 0xf7, 0x76,
+	0x50, 0x1b, 0x01, 0x00, 0x00, 0x00, 0x62, 0x06,
+	0x01, 0x60, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x62, 0x02, 0x02, 0x00, 0x00, 0x00, 0x01,
+	0x01, 0x01, 0x1c, 0x00, 0x00, 0x00, 0x02, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
+	0x00, 0x00, 0x02, 0x00, 0x0c, 0xe5, 0x7f, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x01, 0x01, 0x01, 0x1c, 0x00, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x00, 0x00, 0x00, 0x02, 0x00, 0x1a,
+	0x86, 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x17, 0xfb, 0x09,
+	0x6b, 0xb8, 0xd5, 0x50, 0x1b, 0x01, 0x00, 0x00,
+	0x00, 0x63, 0x06, 0x01, 0x3d, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x63, 0x02, 0x01, 0x00,
+	0x00, 0x00, 0x01, 0x01, 0x01, 0x1c, 0x00, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x00, 0x00, 0x00, 0x02, 0x00, 0x1a,
+	0x87, 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x17, 0xfb, 0x09,
+	0x6b, 0x06, 0xb2, 0x50, 0x1b, 0x03, 0x00, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x62, 0x01, 0x00,
+	0x00, 0x00, 0x63, 0x01, 0x00, 0x00, 0x00, 0x61,
+	0x14, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+};
+
+static void tentacle_addrvec_test(struct kunit *test)
+{
+	struct monc_monmap *map;
+	uuid_t want;
+
+	KUNIT_ASSERT_EQ(test, uuid_parse("11111111-2222-3333-4444-555555555555",
+					 &want), 0);
+	KUNIT_ASSERT_EQ(test, decode(test, tentacle_v10_v2_blob,
+				     sizeof(tentacle_v10_v2_blob), &map), 0);
+	KUNIT_EXPECT_TRUE(test, uuid_equal(&map->fsid, &want));
+	KUNIT_EXPECT_EQ(test, map->epoch, 0);
+	KUNIT_ASSERT_EQ(test, map->num_mon, 3);
+	/* b, v1 and v2 */
+	KUNIT_EXPECT_STREQ(test, map->mon[0].name, "b");
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr.type,
+			(u32)MONC_ADDR_TYPE_LEGACY);
+	expect_v4(test, &map->mon[0].addr, 0x7f000001, 6790);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr_v2.type,
+			(u32)MONC_ADDR_TYPE_MSGR2);
+	expect_v4(test, &map->mon[0].addr_v2, 0x7f000001, 3301);
+	/* c, v1 only */
+	KUNIT_EXPECT_STREQ(test, map->mon[1].name, "c");
+	expect_v4(test, &map->mon[1].addr, 0x7f000001, 6791);
+	KUNIT_EXPECT_EQ(test, map->mon[1].addr_v2.ss.ss_family, 0);
+	/* a, v2 only: kept, no longer refused */
+	KUNIT_EXPECT_STREQ(test, map->mon[2].name, "a");
+	KUNIT_EXPECT_EQ(test, map->mon[2].addr.ss.ss_family, 0);
+	expect_v4(test, &map->mon[2].addr_v2, 0x7f000001, 3300);
+	KUNIT_EXPECT_EQ(test, map->mon[2].rank, 2);
+
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, false), BIT_ULL(2));
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, true), BIT_ULL(1));
+}
+
 /* ---- A MonMap encoder, after Ceph's MonMap::encode() ------------------- */
 
 #define T_LEG	MONC_ADDR_TYPE_LEGACY
 #define T_V2	MONC_ADDR_TYPE_MSGR2
 #define T_ANY	MONC_ADDR_TYPE_ANY
+#define T_NONE	MONC_ADDR_TYPE_NONE
 #define AF_BAD	1	/* AF_UNIX */
 
 struct tmaddr {
@@ -523,6 +620,26 @@ static const struct tmon three6[] = {
 	{ "z", 1, { A4(T_LEG, 127, 0, 0, 1, 6789) } },
 };
 
+/*
+ * Addrvecs: a v2-only monitor, v1 after v2, two of each kind (the first
+ * is kept), an address of type NONE (skipped) and an "any" one (v1).
+ */
+static const struct tmon vec_kinds[] = {
+	{ "p", 1, { A4(T_V2, 10, 0, 0, 1, 3300) } },
+	{ "q", 4, { A4(T_V2, 10, 0, 0, 2, 3300), A4(T_V2, 10, 0, 0, 9, 3301),
+		    A4(T_LEG, 10, 0, 0, 2, 6789),
+		    A4(T_LEG, 10, 0, 0, 9, 6790) } },
+	{ "r", 3, { A4(T_NONE, 10, 0, 0, 3, 1), A4(T_ANY, 10, 0, 0, 3, 6789),
+		    A6(T_V2, 3300, 0xfe, 0x80, [15] = 3) } },
+};
+
+/* Only msgr2 addresses; by address they rank t (.1), u (.2), s (.3). */
+static const struct tmon v2_three[] = {
+	{ "s", 1, { A4(T_V2, 10, 0, 0, 3, 3300) } },
+	{ "t", 1, { A4(T_V2, 10, 0, 0, 1, 3300) } },
+	{ "u", 1, { A4(T_V2, 10, 0, 0, 2, 3300) } },
+};
+
 static const struct tmon long_name[] = {
 	{ "0123456789012345678901234567890123456789012345678901234567890123",
 	  1, { A4(T_LEG, 127, 0, 0, 1, 6789) } },
@@ -572,6 +689,15 @@ static const struct accept_case accept_cases[] = {
 	  { .v = 9, .nmon = 1, .mon = long_name, .nranks = -1 }, { 0 } },
 	{ "v1 name of a 64-byte monitor is its position",
 	  { .v = 1, .nmon = 1, .mon = long_name }, { 0 } },
+	{ "v9 addrvecs: v2 only, v1 and v2, none and any",
+	  { .v = 9, .nmon = 3, .mon = vec_kinds, .nranks = 3,
+	    .ranks = { "r", "p", "q" } }, { 2, 0, 1 } },
+	{ "v9 msgr2 only", { .v = 9, .nmon = 3, .mon = v2_three,
+			     .nranks = -1 }, { 0, 1, 2 } },
+	{ "v3 msgr2 addresses, ranked by them",
+	  { .v = 3, .nmon = 3, .mon = v2_three }, { 1, 2, 0 } },
+	{ "v5 msgr2 addresses, ranked by them",
+	  { .v = 5, .nmon = 3, .mon = v2_three }, { 1, 2, 0 } },
 };
 
 static void accept_desc(const struct accept_case *c, char *desc)
@@ -581,17 +707,57 @@ static void accept_desc(const struct accept_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(accept, accept_cases, accept_desc);
 
-/* What monitor @m's decoded v1 address must be. */
+/* That @a is @t, or unset if @t is NULL. */
 static void expect_tm(struct kunit *test, const struct monc_entity_addr *a,
 		      const struct tmaddr *t)
 {
 	u8 sa[MONC_SS_LEN];
 	size_t salen;
 
+	if (!t) {
+		KUNIT_EXPECT_EQ(test, a->ss.ss_family, 0);
+		return;
+	}
 	tm_sockaddr(t, sa, &salen);
 	KUNIT_EXPECT_EQ(test, a->ss.ss_family, t->family);
 	KUNIT_EXPECT_EQ(test, memcmp((const u8 *)&a->ss + 2, sa + 2,
 				     salen - 2), 0);
+}
+
+/* @m's first address of a kind (v1: LEGACY or ANY; v2: MSGR2), or NULL. */
+static const struct tmaddr *first_of(const struct tmon *m, bool v2)
+{
+	int i;
+
+	for (i = 0; i < m->naddr; i++) {
+		u32 t = m->addr[i].type;
+
+		if (v2 ? t == T_V2 : t == T_LEG || t == T_ANY)
+			return &m->addr[i];
+	}
+	return NULL;
+}
+
+/*
+ * What monitor @m's decoded addresses must be: from v6 its whole addrvec
+ * is encoded; before, its one legacy_addr(), kept as what its type says.
+ */
+static void expect_mon_addrs(struct kunit *test, const struct tspec *s,
+			     const struct monc_mon_info *d,
+			     const struct tmon *m)
+{
+	const struct tmaddr *one = legacy_addr(m);
+
+	if (s->v >= 6) {
+		expect_tm(test, &d->addr, first_of(m, false));
+		expect_tm(test, &d->addr_v2, first_of(m, true));
+	} else if (one->type == T_V2 && s->v >= 3 && !s->legacy_form) {
+		expect_tm(test, &d->addr, NULL);
+		expect_tm(test, &d->addr_v2, one);
+	} else {
+		expect_tm(test, &d->addr, one);
+		expect_tm(test, &d->addr_v2, NULL);
+	}
 }
 
 static void accept_test(struct kunit *test)
@@ -619,7 +785,7 @@ static void accept_test(struct kunit *test)
 		} else {
 			KUNIT_EXPECT_STREQ(test, map->mon[r].name, m->name);
 		}
-		expect_tm(test, &map->mon[r].addr, legacy_addr(m));
+		expect_mon_addrs(test, &c->s, &map->mon[r], m);
 	}
 }
 
@@ -702,12 +868,12 @@ static void max_mons_test(struct kunit *test)
 
 /* ---- Maps that must be refused ---------------------------------------- */
 
-static const struct tmon v2_only[] = {
-	{ "a", 1, { A4(T_V2, 127, 0, 0, 1, 3300) } },
-};
-
 static const struct tmon no_addr[] = {
 	{ "a", 0, {} },
+};
+
+static const struct tmon none_addr[] = {
+	{ "a", 1, { A4(T_NONE, 127, 0, 0, 1, 6789) } },
 };
 
 static const struct tmon bad_family[] = {
@@ -782,14 +948,12 @@ static const struct reject_case reject_cases[] = {
 				    .nranks = 2, .ranks = { "a", "a" } } },
 	{ "duplicate names (v2)", { .v = 2, .nmon = 2, .mon = dup_names } },
 	{ "duplicate names (v5)", { .v = 5, .nmon = 2, .mon = dup_names } },
-	{ "monitor without a v1 address (v9, msgr2 only)",
-	  V9(.nmon = 1, .mon = v2_only) },
-	{ "monitor without a v1 address (v9, empty addrvec)",
+	{ "monitor without an address (v9, empty addrvec)",
 	  V9(.nmon = 1, .mon = no_addr) },
-	{ "monitor without a v1 address (v3, msgr2 address)",
-	  { .v = 3, .nmon = 1, .mon = v2_only } },
-	{ "monitor without a v1 address (v5, msgr2 address)",
-	  { .v = 5, .nmon = 1, .mon = v2_only } },
+	{ "monitor whose one address is of type NONE (v9)",
+	  V9(.nmon = 1, .mon = none_addr) },
+	{ "monitor whose one address is of type NONE (v3)",
+	  { .v = 3, .nmon = 1, .mon = none_addr } },
 	{ "addrvec above MONC_ADDRVEC_MAX", V9(.nmon = 1, .mon = many_addrs) },
 	{ "a monitor ranked twice",
 	  { .v = 9, THREE, .nranks = 3, .ranks = { "a", "b", "a" } } },
@@ -817,7 +981,8 @@ static const struct reject_case reject_cases[] = {
 #define N_NAMED		ARRAY_SIZE(reject_cases)
 #define N_TRUNC_V9	sizeof(pacific_v9_blob)
 #define N_TRUNC_V1	sizeof(pacific_legacy_v1_blob)
-#define N_REJECT	(N_NAMED + N_TRUNC_V9 + N_TRUNC_V1)
+#define N_TRUNC_T	sizeof(tentacle_v10_v2_blob)
+#define N_REJECT	(N_NAMED + N_TRUNC_V9 + N_TRUNC_V1 + N_TRUNC_T)
 
 static const u8 case_ids[N_REJECT];
 
@@ -831,10 +996,14 @@ static void reject_desc(const u8 *id, char *desc)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE,
 			 "Pacific v9 map truncated to %zu of %zu bytes",
 			 i - N_NAMED, N_TRUNC_V9);
-	else
+	else if (i < N_NAMED + N_TRUNC_V9 + N_TRUNC_V1)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE,
 			 "Pacific legacy v1 map truncated to %zu of %zu bytes",
 			 i - N_NAMED - N_TRUNC_V9, N_TRUNC_V1);
+	else
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE,
+			 "Tentacle v1+v2 map truncated to %zu of %zu bytes",
+			 i - N_NAMED - N_TRUNC_V9 - N_TRUNC_V1, N_TRUNC_T);
 }
 
 KUNIT_ARRAY_PARAM(reject, case_ids, reject_desc);
@@ -853,9 +1022,13 @@ static void reject_test(struct kunit *test)
 		len = i - N_NAMED;
 		KUNIT_EXPECT_EQ(test, decode(test, pacific_v9_blob, len, &map),
 				-EINVAL);
-	} else {
+	} else if (i < N_NAMED + N_TRUNC_V9 + N_TRUNC_V1) {
 		len = i - N_NAMED - N_TRUNC_V9;
 		KUNIT_EXPECT_EQ(test, decode(test, pacific_legacy_v1_blob, len,
+					     &map), -EINVAL);
+	} else {
+		len = i - N_NAMED - N_TRUNC_V9 - N_TRUNC_V1;
+		KUNIT_EXPECT_EQ(test, decode(test, tentacle_v10_v2_blob, len,
 					     &map), -EINVAL);
 	}
 }
@@ -908,9 +1081,19 @@ static void expect_sane(struct kunit *test, const struct monc_monmap *map)
 		KUNIT_EXPECT_GT(test, strnlen(m->name, sizeof(m->name)), 0);
 		KUNIT_EXPECT_LT(test, strnlen(m->name, sizeof(m->name)),
 				sizeof(m->name));
-		KUNIT_EXPECT_TRUE(test, m->addr.ss.ss_family == AF_INET ||
+		/* an address of either kind; each set one of its kind */
+		KUNIT_EXPECT_TRUE(test, m->addr.ss.ss_family ||
+				  m->addr_v2.ss.ss_family);
+		if (m->addr.ss.ss_family)
+			KUNIT_EXPECT_TRUE(test, monc_addr_is_v1(&m->addr));
+		if (m->addr_v2.ss.ss_family)
+			KUNIT_EXPECT_TRUE(test, monc_addr_is_v2(&m->addr_v2));
+		KUNIT_EXPECT_TRUE(test, !m->addr.ss.ss_family ||
+				  m->addr.ss.ss_family == AF_INET ||
 				  m->addr.ss.ss_family == AF_INET6);
-		KUNIT_EXPECT_TRUE(test, monc_addr_is_v1(&m->addr));
+		KUNIT_EXPECT_TRUE(test, !m->addr_v2.ss.ss_family ||
+				  m->addr_v2.ss.ss_family == AF_INET ||
+				  m->addr_v2.ss.ss_family == AF_INET6);
 		for (j = 0; j < i; j++)
 			KUNIT_EXPECT_STRNEQ(test, m->name, map->mon[j].name);
 	}
@@ -927,8 +1110,8 @@ static void mutate_test(struct kunit *test)
 	struct tspec s = { .v = 9, .nmon = 3, .mon = three6, .nranks = -1 };
 	struct monc_monmap *map;
 	unsigned int accepted = 0, refused = 0;
-	const u8 *blobs[2];
-	size_t lens[2], i, k;
+	const u8 *blobs[3];
+	size_t lens[3], i, k;
 	u8 *blob, *copy;
 	int b, ret;
 
@@ -936,8 +1119,10 @@ static void mutate_test(struct kunit *test)
 	lens[0] = sizeof(pacific_v9_blob);
 	lens[1] = build(test, &s, &blob, NULL);
 	blobs[1] = blob;
+	blobs[2] = tentacle_v10_v2_blob;
+	lens[2] = sizeof(tentacle_v10_v2_blob);
 
-	for (b = 0; b < 2; b++) {
+	for (b = 0; b < 3; b++) {
 		copy = kunit_kmalloc(test, lens[b], GFP_KERNEL);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
 		for (i = 0; i < lens[b]; i++) {
@@ -1111,8 +1296,10 @@ static void find_contains_test(struct kunit *test)
 	((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr[1] = 0x01;
 	((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr[3] = 0xb8;
 	KUNIT_EXPECT_EQ(test, monc_monmap_find(map, &ss), 1);	/* x */
-	/* x's msgr2 address is not the one kept */
+	/* x's msgr2 address finds it too */
 	((struct sockaddr_in6 *)&ss)->sin6_port = htons(3300);
+	KUNIT_EXPECT_EQ(test, monc_monmap_find(map, &ss), 1);
+	((struct sockaddr_in6 *)&ss)->sin6_port = htons(3301);
 	KUNIT_EXPECT_FALSE(test, monc_monmap_contains(map, &ss));
 }
 
@@ -1250,6 +1437,7 @@ static void parse_mon_addrs_limits_test(struct kunit *test)
 static struct kunit_case monc_monmap_test_cases[] = {
 	KUNIT_CASE(pacific_v9_test),
 	KUNIT_CASE(pacific_legacy_v1_test),
+	KUNIT_CASE(tentacle_addrvec_test),
 	KUNIT_CASE_PARAM(accept_test, accept_gen_params),
 	KUNIT_CASE(max_mons_test),
 	KUNIT_CASE(long_names_test),
