@@ -407,6 +407,53 @@ int monc_v2_encode_auth_request(void **p, void *end, u32 method,
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_v2_encode_auth_request);
 
+/**
+ * monc_v2_encode_auth_request_more() - an AUTH_REQUEST_MORE body
+ * @p: cursor
+ * @end: end of the buffer
+ * @payload: the auth method's next request
+ * @len: its length
+ *
+ * Context: any context.
+ * Return: 0 or -ENOSPC.
+ */
+int monc_v2_encode_auth_request_more(void **p, void *end, const void *payload,
+				     u32 len)
+{
+	return monc_enc_u32(p, end, len) ?: monc_enc_copy(p, end, payload, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_encode_auth_request_more);
+
+/**
+ * monc_v2_encode_client_ident() - a CLIENT_IDENT body
+ * @p: cursor
+ * @end: end of the buffer
+ * @me: our address (type ANY, our nonce; the monitor's HELLO tells the IP)
+ * @peer: the monitor's address we connected to
+ * @ci: gid (our global_id), global_seq, features, flags and cookie
+ *
+ * Layout: entity_addrvec_t of @me alone, entity_addr_t @peer, le64 gid,
+ * global_seq, supported and required features, flags, cookie.
+ *
+ * Context: any context.
+ * Return: 0, -ENOSPC or -EINVAL (an address family we cannot encode).
+ */
+int monc_v2_encode_client_ident(void **p, void *end,
+				const struct monc_entity_addr *me,
+				const struct monc_entity_addr *peer,
+				const struct monc_v2_client_ident *ci)
+{
+	return monc_enc_u8(p, end, 2) ?: monc_enc_u32(p, end, 1) ?:
+	       monc_enc_addr(p, end, me) ?: monc_enc_addr(p, end, peer) ?:
+	       monc_enc_u64(p, end, ci->gid) ?:
+	       monc_enc_u64(p, end, ci->global_seq) ?:
+	       monc_enc_u64(p, end, ci->features_supported) ?:
+	       monc_enc_u64(p, end, ci->features_required) ?:
+	       monc_enc_u64(p, end, ci->flags) ?:
+	       monc_enc_u64(p, end, ci->cookie);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_encode_client_ident);
+
 /* A vector<le32> of at most MONC_V2_MAX_LIST entries. */
 static int monc_v2_dec_list(const void **p, const void *end, u32 *n, u32 *v)
 {

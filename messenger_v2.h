@@ -132,6 +132,16 @@ struct monc_v2_auth_done {
 	u32 payload_len;
 };
 
+/* What a client says in CLIENT_IDENT, besides the addresses. */
+struct monc_v2_client_ident {
+	u64 gid;
+	u64 global_seq;
+	u64 features_supported;
+	u64 features_required;
+	u64 flags;
+	u64 cookie;
+};
+
 /* What a monitor says in SERVER_IDENT (the fields a client uses). */
 struct monc_v2_server_ident {
 	struct monc_entity_addr addr;	/* its first address */
@@ -164,6 +174,12 @@ int monc_v2_decode_hello(const void *p, const void *end, u8 *entity_type,
 int monc_v2_encode_auth_request(void **p, void *end, u32 method,
 				const u32 *modes, unsigned int nmodes,
 				const void *payload, u32 payload_len);
+int monc_v2_encode_auth_request_more(void **p, void *end, const void *payload,
+				     u32 len);
+int monc_v2_encode_client_ident(void **p, void *end,
+				const struct monc_entity_addr *me,
+				const struct monc_entity_addr *peer,
+				const struct monc_v2_client_ident *ci);
 int monc_v2_decode_auth_bad_method(const void *p, const void *end,
 				   struct monc_v2_bad_method *b);
 int monc_v2_decode_auth_reply_more(const void *p, const void *end,

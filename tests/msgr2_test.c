@@ -26,8 +26,13 @@ MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
  * v2:127.0.0.1:13300 only, auth none, crc mode, recorded by
  * tests/msgr2_capture.py (tests/msgr2-capture-tentacle.txt). The client's
  * frames were accepted by the monitor; the monitor's are as it sent them.
- * Client: HELLO to v2:127.0.0.1:13300; KEEPALIVE2 of 1700000000.123456789;
- * MMonSubscribe v3 (seq 1, tid 0, priority 127, compat 1) for "monmap".
+ * Client: HELLO to v2:127.0.0.1:13300; AUTH_REQUEST (none, crc; payload
+ * mode MON, client.admin, global_id 0); AUTH_SIGNATURE (zeros, the same
+ * frame as the monitor's);
+ * CLIENT_IDENT (any:127.0.0.1:0/0x12345678, gid 4099, global_seq 1, monc's
+ * features, cookie 0x0123456789abcdef); KEEPALIVE2 of
+ * 1700000000.123456789; MMonSubscribe v3 (seq 1, tid 0, priority 127,
+ * compat 1) for "monmap".
  * Monitor: banner (supported 3: revision 1 and compression, required 0),
  * HELLO (a monitor; we are v2:127.0.0.1:52414), AUTH_DONE (global_id
  * 4099, crc), AUTH_SIGNATURE (zeros: auth none has no key), SERVER_IDENT,
@@ -71,6 +76,42 @@ static const u8 cap_client_subscribe[117] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x0e, 0x84, 0x40, 0xf1, 0x21, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const u8 cap_client_auth_request[74] = {
+	0x02, 0x01, 0x26, 0x00, 0x00, 0x00, 0x08, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x8c, 0x5e, 0xe4, 0xbe,
+	0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00,
+	0x0a, 0x08, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00,
+	0x00, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xd8, 0xed,
+	0xe5, 0x0c,
+};
+
+static const u8 cap_client_ident[159] = {
+	0x08, 0x01, 0x7b, 0x00, 0x00, 0x00, 0x08, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x73, 0x8a, 0x98, 0x95,
+	0x02, 0x01, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01,
+	0x1c, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00,
+	0x78, 0x56, 0x34, 0x12, 0x10, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x7f, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x01, 0x01, 0x1c, 0x00, 0x00, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x33, 0xf4, 0x7f,
+	0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x03, 0x10, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0xfe, 0xaa, 0xa4, 0x7a, 0xb8,
+	0x8f, 0x01, 0x2f, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0xef, 0xcd, 0xab, 0x89, 0x67,
+	0x45, 0x23, 0x01, 0x40, 0x06, 0x68, 0x8c,
 };
 
 static const u8 cap_mon_banner[26] = {
@@ -360,6 +401,74 @@ static void known_answer_build_test(struct kunit *test)
 			(ssize_t)-EINVAL);
 }
 
+/* The auth and ident frames Tentacle accepted, byte for byte. */
+static void known_answer_auth_build_test(struct kunit *test)
+{
+	static const u8 payload[] = {
+		10,				/* AUTH_MODE_MON */
+		8, 0, 0, 0, 5, 0, 0, 0, 'a', 'd', 'm', 'i', 'n',
+		0, 0, 0, 0, 0, 0, 0, 0,		/* global_id 0 */
+	};
+	static const u32 modes[] = { MONC_V2_CON_MODE_CRC };
+	struct monc_v2_client_ident ci = {
+		.gid = 4099, .global_seq = 1,
+		.features_supported = monc_supported_features,
+		.cookie = 0x0123456789abcdefULL,
+	};
+	static const u8 zeros[32];
+	struct monc_entity_addr me, peer;
+	u8 ctrl[160], frame[200];
+	const void *segs[1] = { ctrl };
+	u32 lens[1];
+	void *p = ctrl;
+	ssize_t n;
+	int ret;
+
+	ret = monc_v2_encode_auth_request(&p, ctrl + sizeof(ctrl),
+					  MONC_V2_AUTH_NONE, modes, 1, payload,
+					  sizeof(payload));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	lens[0] = (u8 *)p - ctrl;
+	n = build(test, MONC_V2_TAG_AUTH_REQUEST, segs, lens, 1, frame,
+		  sizeof(frame));
+	KUNIT_ASSERT_EQ(test, n, (ssize_t)sizeof(cap_client_auth_request));
+	KUNIT_EXPECT_EQ(test, memcmp(frame, cap_client_auth_request, n), 0);
+
+	segs[0] = zeros;
+	lens[0] = sizeof(zeros);
+	n = build(test, MONC_V2_TAG_AUTH_SIGNATURE, segs, lens, 1, frame,
+		  sizeof(frame));
+	/* both sides sent this same frame */
+	KUNIT_ASSERT_EQ(test, n, (ssize_t)sizeof(cap_mon_auth_signature));
+	KUNIT_EXPECT_EQ(test, memcmp(frame, cap_mon_auth_signature, n), 0);
+
+	v2_addr(&me, 0);
+	me.type = MONC_ADDR_TYPE_ANY;
+	me.nonce = 0x12345678;
+	v2_addr(&peer, 13300);
+	p = ctrl;
+	ret = monc_v2_encode_client_ident(&p, ctrl + sizeof(ctrl), &me, &peer,
+					  &ci);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	segs[0] = ctrl;
+	lens[0] = (u8 *)p - ctrl;
+	n = build(test, MONC_V2_TAG_CLIENT_IDENT, segs, lens, 1, frame,
+		  sizeof(frame));
+	KUNIT_ASSERT_EQ(test, n, (ssize_t)sizeof(cap_client_ident));
+	KUNIT_EXPECT_EQ(test, memcmp(frame, cap_client_ident, n), 0);
+	/* one byte short */
+	p = ctrl;
+	ret = monc_v2_encode_client_ident(&p, ctrl + lens[0] - 1, &me, &peer,
+					  &ci);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	p = ctrl;
+	ret = monc_v2_encode_auth_request_more(&p, ctrl + 6, "abc", 3);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	p = ctrl;
+	ret = monc_v2_encode_auth_request_more(&p, ctrl + 7, "abc", 3);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
 /* Parse a captured frame; the test stops if it does not parse whole. */
 static void parse_cap(struct kunit *test, const u8 *cap, size_t len, u8 tag,
 		      struct monc_v2_frame *f)
@@ -462,6 +571,8 @@ static const struct {
 	size_t len;
 } kats[] = {
 	{ cap_client_hello, sizeof(cap_client_hello) },
+	{ cap_client_auth_request, sizeof(cap_client_auth_request) },
+	{ cap_client_ident, sizeof(cap_client_ident) },
 	{ cap_client_keepalive2, sizeof(cap_client_keepalive2) },
 	{ cap_client_subscribe, sizeof(cap_client_subscribe) },
 	{ cap_mon_hello, sizeof(cap_mon_hello) },
@@ -846,6 +957,7 @@ static struct kunit_case msgr2_cases[] = {
 	KUNIT_CASE(crc32c_check_test),
 	KUNIT_CASE(banner_test),
 	KUNIT_CASE(known_answer_build_test),
+	KUNIT_CASE(known_answer_auth_build_test),
 	KUNIT_CASE(known_answer_parse_test),
 	KUNIT_CASE(truncation_test),
 	KUNIT_CASE(bit_flip_test),
