@@ -234,4 +234,6 @@ cur_mon() {
 }
 
 # The sanitiser patterns of the rig (tests/uml/check.sh), for dmesg.
-SANITISER_RE='^(BUG|WARNING|INFO|ODEBUG|UBSAN):|^(kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
+# dmesg prints each line after its "[   12.345678] " timestamp: allowed
+# before the anchored words, or nothing would ever match.
+SANITISER_RE='^(\[ *[0-9]+\.[0-9]+\] )?((BUG|WARNING|INFO|ODEBUG|UBSAN):|kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
