@@ -145,7 +145,14 @@ run_reconnect() {
 		OUT="setup:$LINE"
 		return
 	fi
-	cur_mon_debugfs || { OUT="setup:no current monitor"; rl_destroy; return; }
+	# With a 1 s keepalive timeout the new session may be between monitors
+	# for a moment on a loaded host (right after a frozen leader's
+	# election): wait up to 10 s for it to be on one.
+	for ((i = 0; i < 100; i++)); do
+		cur_mon_debugfs && break
+		nap 0.1
+	done
+	[ -n "$REPLY" ] || { OUT="setup:no current monitor"; rl_destroy; return; }
 	mon_pid "$REPLY" 2>/dev/null
 	victim=$REPLY
 	now_us
