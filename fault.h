@@ -7,8 +7,8 @@
  * workqueue kworkers. So every allocation in monc goes through the wrappers
  * below (monc_kmalloc(), monc_kzalloc(), monc_kcalloc(), monc_kvmalloc(),
  * monc_kmemdup(), monc_kstrdup(), monc_crypto_alloc_sync_skcipher(), and
- * for what the kernel allocates on monc's behalf monc_sock_create_kern(),
- * monc_xa_alloc_cyclic() and monc_debugfs_create_dir()), which ask
+ * for what the kernel allocates on monc's behalf monc_sock_create_kern()
+ * and monc_debugfs_create_dir()), which ask
  * monc_fault_hit() first, whatever task they run in.
  *
  * With CONFIG_FAULT_INJECTION the knobs live in /sys/kernel/debug/monc/fault/:
@@ -45,7 +45,6 @@
 #include <linux/mm.h>
 #include <linux/net.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
@@ -160,17 +159,13 @@ static inline void monc_fault_exit(void)
 	})
 
 /*
- * What the kernel allocates for monc: a socket, a request's tid in the
- * XArray, a client's debugfs directory. An injected failure is -ENOMEM
+ * What the kernel allocates for monc: a socket and a client's debugfs
+ * directory. An injected failure is -ENOMEM
  * (an ERR_PTR for the directory), as the real one would be.
  */
 #define monc_sock_create_kern(net, family, type, proto, res)		\
 	(monc_should_fail_alloc(1) ? -ENOMEM :				\
 	 sock_create_kern((net), (family), (type), (proto), (res)))
-
-#define monc_xa_alloc_cyclic(xa, id, entry, limit, next, gfp)		\
-	(monc_should_fail_alloc(1) ? -ENOMEM :				\
-	 xa_alloc_cyclic((xa), (id), (entry), (limit), (next), (gfp)))
 
 #define monc_debugfs_create_dir(name, parent)				\
 	(monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :		\

@@ -28,7 +28,7 @@
 #include <linux/uuid.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
+#include <linux/rbtree.h>
 
 #include "decode.h"
 #include "mon_client.h"
@@ -427,8 +427,8 @@ struct monc_client {
 	bool pools_ready[MONC_POOL_COUNT];
 
 	/* requests, by tid */
-	struct xarray reqs;
-	u32 next_tid;
+	struct rb_root reqs;		/* pending requests by tid */
+	u64 last_tid;
 	wait_queue_head_t map_wq;	/* monc_got_map(), stop */
 
 	struct delayed_work tick;

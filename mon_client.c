@@ -34,7 +34,6 @@
 #include <linux/slab.h>
 #include <linux/utsname.h>
 #include <linux/wait.h>
-#include <linux/xarray.h>
 #include <net/net_namespace.h>
 
 #include "auth.h"
@@ -1569,7 +1568,7 @@ static void monc_free(struct monc_client *monc)
 	kfree(monc->monmap);
 	if (monc->net)
 		put_net(monc->net);
-	xa_destroy(&monc->reqs);
+	WARN_ON(!RB_EMPTY_ROOT(&monc->reqs));
 	mutex_destroy(&monc->done_mutex);
 	mutex_destroy(&monc->handler_mutex);
 	mutex_destroy(&monc->mutex);
@@ -1602,7 +1601,7 @@ monc_create_with_transport(const struct monc_options *opts,
 	mutex_init(&monc->mutex);
 	mutex_init(&monc->handler_mutex);
 	mutex_init(&monc->done_mutex);
-	xa_init_flags(&monc->reqs, XA_FLAGS_ALLOC1);
+	monc->reqs = RB_ROOT;
 	init_waitqueue_head(&monc->mount_wq);
 	init_waitqueue_head(&monc->map_wq);
 	INIT_DELAYED_WORK(&monc->tick, monc_tick_work);

@@ -235,7 +235,7 @@ nfailed=$REPLY
 # The sites that exist: every call of an injection wrapper (fault.h) in
 # monc's sources, counted where it is written.
 exist=$(cat "$MONC_SRC"/*.c | grep -cE \
-	'\<monc_(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kmemdup|kstrdup|crypto_alloc_[a-z_]+|sock_create_kern|xa_alloc_cyclic|debugfs_create_dir)\(')
+	'\<monc_(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kmemdup|kstrdup|crypto_alloc_[a-z_]+|sock_create_kern|debugfs_create_dir)\(')
 diag "failslab: $nfailed of $nsites allocation sites covered (made to fail at least once)"
 while read -r l; do
 	case "$l" in sites*) ;; *) diag "  site $l" ;; esac
