@@ -13,7 +13,10 @@
  * Commands (fields separated by spaces):
  *   set KEY=VALUE...    addrs=ip:port,ip:port,... ka_interval_ms=
  *                       ka_timeout_ms= mount_timeout_ms= hunt_interval_ms=
- *                       (0 or absent: the client's own default)
+ *                       (0 or absent: the client's own default);
+ *                       name=ID secret=KEY for cephx (no secret: auth
+ *                       none), KEY in the form the client takes (monc:
+ *                       the raw key in hex; libceph: the base64 CryptoKey)
  *   mount N             create N more clients one after the other, each one
  *                       created, opened and waited for until it has its maps;
  *                       "ok ns=T1,T2,..." gives each one's duration
@@ -64,6 +67,8 @@
 #define BENCH_OUT_SIZE		(64 * 1024)
 #define BENCH_CMD_MAX		512
 #define BENCH_ADDRS_MAX		256
+#define BENCH_NAME_MAX		64
+#define BENCH_SECRET_MAX	128
 
 enum bench_op {
 	BENCH_OP_STATFS,
@@ -77,6 +82,8 @@ enum bench_op {
  * @ka_timeout_ms: keepalive timeout (0: the client's default)
  * @mount_timeout_ms: mount and request timeout (0: the client's default)
  * @hunt_interval_ms: hunt interval (0: the client's default)
+ * @name: cephx entity id, without "client." (empty: the client's default)
+ * @secret: cephx key in the client's own form; empty for auth none
  */
 struct bench_params {
 	char addrs[BENCH_ADDRS_MAX];
@@ -84,6 +91,8 @@ struct bench_params {
 	unsigned int ka_timeout_ms;
 	unsigned int mount_timeout_ms;
 	unsigned int hunt_interval_ms;
+	char name[BENCH_NAME_MAX];
+	char secret[BENCH_SECRET_MAX];
 };
 
 /**
@@ -198,6 +207,12 @@ static int bench_cmd_set(char *args)
 		} else if (!strcmp(tok, "hunt_interval_ms")) {
 			err = bench_parse_uint(val, INT_MAX,
 					       &p.hunt_interval_ms);
+		} else if (!strcmp(tok, "name")) {
+			if (strscpy(p.name, val, sizeof(p.name)) < 0)
+				return -E2BIG;
+		} else if (!strcmp(tok, "secret")) {
+			if (strscpy(p.secret, val, sizeof(p.secret)) < 0)
+				return -E2BIG;
 		} else {
 			return -EINVAL;
 		}

@@ -53,10 +53,20 @@ static const struct monc_handlers mb_handlers = {
 
 static void *mb_create(const struct bench_params *p)
 {
+	u8 secret[MONC_SECRET_MAX_LEN];
+	size_t slen = strlen(p->secret);
 	struct monc_options *o;
 	struct mb_client *c;
 	unsigned long timeout;
 	int err;
+
+	/* cephx: the raw key in hex, 16 (aes) or 32 (aes256k) bytes */
+	if (slen) {
+		if ((slen != 2 * MONC_SECRET_LEN &&
+		     slen != 2 * MONC_SECRET_AES256K_LEN) ||
+		    hex2bin(secret, p->secret, slen / 2))
+			return ERR_PTR(-EINVAL);
+	}
 
 	o = kzalloc_obj(*o, GFP_KERNEL);
 	c = kzalloc_obj(*c, GFP_KERNEL);
@@ -70,6 +80,12 @@ static void *mb_create(const struct bench_params *p)
 	if (err)
 		goto err_free;
 	o->auth_methods = BIT(MONC_AUTH_NONE);
+	if (slen) {
+		o->auth_methods = BIT(MONC_AUTH_CEPHX);
+		o->secret = secret;
+		o->secret_len = slen / 2;
+		o->name = p->name[0] ? p->name : NULL;
+	}
 	o->keepalive_interval_ms = p->ka_interval_ms;
 	o->keepalive_timeout_ms = p->ka_timeout_ms;
 	o->mount_timeout_ms = p->mount_timeout_ms;

@@ -18,7 +18,10 @@
 #              test kernel, for the secondary table
 #   --ceph     (host) the monitors' release: tentacle (default when its
 #              chroot is ready, else pacific), reef or pacific
-#   --only L   comma list of the figures to run (bench.py run --help)
+#   --only L   comma list of the figures to run (bench.py run --help);
+#              mount_cephx is the cephx mount row, measured on a second
+#              cluster (cephx, an aes client.admin key, so that libceph
+#              below 7.0 can mount) after the auth none figures
 #   --no-profile, --profile  skip or run the tracepoint profile (it needs the
 #              bench kernel; default: on for make bench, off inside UML)
 #
@@ -106,6 +109,8 @@ if grep -qs 'User Mode Linux' /proc/cpuinfo; then
 			say "$m did not load: $(tr '\n' ' ' <"$odir/modprobe-$m.err")"
 		fi
 	done
+	# a later phase keeps the figures of the earlier one
+	[ -n "${BENCH_MERGE:-}" ] && args+=(--merge "$odir/results.json")
 	rc=0
 	/usr/bin/python3 "$here/bench.py" run --cluster "$MONC_CLUSTER_DIR" \
 		--out "$odir/results.json" --md "$odir/results.md" --tap \
@@ -118,6 +123,11 @@ fi
 
 # ------------------------------------------------------------ on the host
 repo=$(cd "$here/../.." && pwd)
+# The cephx mount row needs a second cluster: full runs only.
+cephx=0
+if [ "$smoke" = 0 ] && { [ -z "$only" ] || [[ ",$only," == *,mount_cephx,* ]]; }; then
+	cephx=1
+fi
 case "$flavour" in
 bench | test) ;;
 *) die "--kernel must be bench or test" ;;
@@ -174,6 +184,8 @@ cat >"$scratch/config.sh" <<CONF
 export BENCH_SRC=$src
 export BENCH_MODROOT=$modroot
 export BENCH_ARGS="${args[*]}"
+export BENCH_CLIENTS=$clients
+export BENCH_CEPHX=$cephx
 export BENCH_CEPH=$ceph
 export BENCH_KERNEL_FLAVOUR=$flavour
 export BENCH_UML_TREE=$tree

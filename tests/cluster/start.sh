@@ -36,7 +36,10 @@
 #   MONC_CEPHX_KEY_TYPE  client.admin's key type: empty for the release's
 #                     default (Tentacle: aes256k; older: aes), or aes, aes256k
 #   MONC_CEPHX_CIPHERS   auth_allowed_ciphers, comma separated (empty: the
-#                     release's default; Tentacle's is aes256k only)
+#                     release's default; Tentacle's is aes256k only); the
+#                     first is auth_preferred_cipher. Tentacle keeps them in
+#                     the monmap (ceph.conf's option is not read), so they
+#                     go in through monmaptool's --auth-* options there.
 #
 # On success it writes $MONC_CLUSTER_DIR/env, a shell file to source:
 #   CEPH_CONF, MONC_FSID, MONC_MONS, MONC_MON_ADDRS (comma list host:port),
@@ -189,8 +192,15 @@ if [ -n "${MONC_TICKET_TTL:-}" ]; then
 	printf 'auth_mon_ticket_ttl = %s\nauth_service_ticket_ttl = %s\n' \
 		"$MONC_TICKET_TTL" "$MONC_TICKET_TTL" >>"$dir/ceph.conf"
 fi
+cipherargs=()
 if [ -n "${MONC_CEPHX_CIPHERS:-}" ]; then
-	echo "auth_allowed_ciphers = ${MONC_CEPHX_CIPHERS//,/, }" >>"$dir/ceph.conf"
+	# (grep, not --help: each monmaptool run costs seconds under UML)
+	if grep -qs -- --auth-allowed-ciphers "${CEPH_ROOT:-}/usr/bin/monmaptool"; then
+		cipherargs=(--auth-allowed-ciphers "$MONC_CEPHX_CIPHERS"
+			--auth-preferred-cipher "${MONC_CEPHX_CIPHERS%%,*}")
+	else
+		echo "auth_allowed_ciphers = ${MONC_CEPHX_CIPHERS//,/, }" >>"$dir/ceph.conf"
+	fi
 fi
 
 if [ "$auth" = cephx ]; then
@@ -208,7 +218,8 @@ addargs=()
 for ((i = 0; i < nmons; i++)); do
 	addargs+=(--add "${ids[i]}" "v1:${addrs[i]}")
 done
-ceph_x monmaptool --create --fsid "$fsid" "${addargs[@]}" "$dir/monmap" >/dev/null
+ceph_x monmaptool --create --fsid "$fsid" "${addargs[@]}" "${cipherargs[@]}" \
+	"$dir/monmap" >/dev/null
 
 # mkfs all monitors in parallel.
 pids=()

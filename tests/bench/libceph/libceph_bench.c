@@ -11,14 +11,35 @@
  * does not pick it up for the distro headers build.
  *
  * libceph has no keepalive or hunt tunables (they are compile-time
- * constants in libceph.h), so only addrs and mount_timeout_ms apply.
+ * constants in libceph.h), so only addrs, mount_timeout_ms and the cephx
+ * name and secret (the base64 CryptoKey, as mount.ceph passes it) apply.
  *
  * pr_fmt comes from <linux/ceph/ceph_debug.h>: "libceph_bench: ".
  */
 #include <linux/ceph/libceph.h>
+#include <linux/fs_parser.h>
 #include <linux/ceph/mon_client.h>
 
 #include "bench_core.h"
+
+/* One "key=value" mount option, as fs/ceph hands it to libceph. */
+static int lb_param(struct ceph_options *opt, const char *key,
+		    const char *val)
+{
+	struct fs_parameter param = {
+		.key = key,
+		.type = fs_value_is_string,
+		.size = strlen(val),
+	};
+	int err;
+
+	param.string = kstrdup(val, GFP_KERNEL);
+	if (!param.string)
+		return -ENOMEM;
+	err = ceph_parse_param(&param, opt, NULL);
+	kfree(param.string);	/* NULL if libceph kept it */
+	return err;
+}
 
 static void *lb_create(const struct bench_params *p)
 {
@@ -34,6 +55,16 @@ static void *lb_create(const struct bench_params *p)
 		goto err_opt;
 	if (p->mount_timeout_ms)
 		opt->mount_timeout = msecs_to_jiffies(p->mount_timeout_ms);
+	if (p->name[0]) {
+		err = lb_param(opt, "name", p->name);
+		if (err)
+			goto err_opt;
+	}
+	if (p->secret[0]) {
+		err = lb_param(opt, "secret", p->secret);
+		if (err)
+			goto err_opt;
+	}
 
 	client = ceph_create_client(opt, NULL);
 	if (IS_ERR(client)) {
