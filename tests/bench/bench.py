@@ -273,6 +273,10 @@ class KernelClient:
             raw = blob[12:12 + int.from_bytes(blob[10:12], "little")]
             self.cred = " name=admin secret=%s" % (
                 raw.hex() if kind == "monc" else key)
+        # BENCH_MONC_SET: more "set" tokens for monc (an experiment such
+        # as hunt_parallel=1; make bench leaves it empty)
+        if kind == "monc" and os.environ.get("BENCH_MONC_SET"):
+            self.cred += " " + os.environ["BENCH_MONC_SET"]
         if not os.path.exists(self.ctl):
             raise NotMeasured("%s not loaded (no %s)" % (modname, self.ctl))
 
@@ -1039,7 +1043,7 @@ def environment(cluster):
     env["ceph_release"] = cluster.release.capitalize()
     for k in ("BENCH_HOST_KERNEL", "BENCH_HOST_CPUS", "BENCH_HOST_CPU_MODEL",
               "BENCH_MONC_REV", "BENCH_HOST_LOADAVG_AT_START",
-              "BENCH_KERNEL_FLAVOUR", "BENCH_UML_TREE"):
+              "BENCH_KERNEL_FLAVOUR", "BENCH_UML_TREE", "BENCH_MONC_SET"):
         if k in os.environ:
             env[k[6:].lower()] = os.environ[k]
     return env

@@ -90,6 +90,7 @@ static void *mb_create(const struct bench_params *p)
 	o->keepalive_timeout_ms = p->ka_timeout_ms;
 	o->mount_timeout_ms = p->mount_timeout_ms;
 	o->hunt_interval_ms = p->hunt_interval_ms;
+	o->hunt_parallel = p->hunt_parallel;
 
 	c->monc = monc_create(o, &mb_handlers, c);
 	if (IS_ERR(c->monc)) {

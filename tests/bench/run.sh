@@ -37,7 +37,9 @@
 # and runs this script again inside UML; render the table.
 # Environment: MONC_UML_TREE (UML build dir; default: what
 # tests/uml/build-kernel.sh prints), MONC_UML_MODS (its modules_install dir;
-# default <tree>/../mods), BENCH_TIMEOUT (s), UML_MEM (default 1G).
+# default <tree>/../mods), BENCH_TIMEOUT (s), UML_MEM (default 1G),
+# BENCH_MONC_SET (extra monc options for an experiment, e.g.
+# "hunt_parallel=1"; the table's environment notes it).
 #
 # Inside UML (from uml-init, or from tests/uml/init.sh's bench mode or an
 # integration script): needs MONC_MODROOT (modprobe -d root holding
@@ -185,6 +187,7 @@ export BENCH_SRC=$src
 export BENCH_MODROOT=$modroot
 export BENCH_ARGS="${args[*]}"
 export BENCH_CLIENTS=$clients
+export BENCH_MONC_SET="${BENCH_MONC_SET:-}"
 export BENCH_CEPHX=$cephx
 export BENCH_CEPH=$ceph
 export BENCH_KERNEL_FLAVOUR=$flavour
