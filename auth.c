@@ -306,6 +306,24 @@ int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
 EXPORT_SYMBOL_IF_KUNIT(monc_auth_handle_reply);
 
 /**
+ * monc_auth_session_key() - the key msgr2 signs the auth exchange with
+ * @auth: the state, after monc_auth_handle_reply() returned %MONC_AUTH_DONE
+ * @buf: where to copy it (%MONC_KEY_MAX_LEN bytes are enough)
+ * @len: in: room at @buf; out: the key's length, 0 for auth none
+ *
+ * Return: 0, or -ENOENT when no exchange finished on this session.
+ */
+int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len)
+{
+	if (!auth->done)
+		return -ENOENT;
+	if (auth->protocol == MONC_AUTH_CEPHX && auth->x)
+		return monc_x_session_key(auth->x, buf, len);
+	*len = 0;
+	return 0;
+}
+
+/**
  * monc_auth_need_renew() - whether tickets are due for renewal
  * @auth: the state
  *

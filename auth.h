@@ -63,6 +63,12 @@ int monc_auth_build_request(struct monc_auth *auth, void **p, void *end);
 int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
 			   u64 global_id, const void *payload, u32 len);
 
+/*
+ * The session key of the exchange that just finished, which msgr2 signs
+ * its auth frames with: *@len 0 for auth none (no key).
+ */
+int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len);
+
 /* True when tickets are due for renewal (the tick then re-authenticates). */
 bool monc_auth_need_renew(struct monc_auth *auth);
 
@@ -92,6 +98,7 @@ void monc_x_reset(struct monc_auth_x *x);
 int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);
 int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
 bool monc_x_need_renew(struct monc_auth_x *x);
+int monc_x_session_key(struct monc_auth_x *x, u8 *buf, u32 *len);
 void monc_x_want(struct monc_auth_x *x, u32 services);
 void monc_x_show(struct monc_auth_x *x, struct seq_file *s);
 
@@ -157,6 +164,8 @@ int monc_crypto_decrypt(struct monc_crypto *c, const struct monc_key *key,
 			u32 *plain_len);
 int monc_crypto_hmac_sha256(struct monc_crypto *c, const struct monc_key *key,
 			    const void *data, u32 len, u8 *out);
+int monc_hmac_sha256(const u8 *key, u32 key_len, const void *data, u32 len,
+		     u8 *out);
 
 /* cephx key usages of the authorizer exchange (client <-> service) */
 #define MONC_X_USAGE_AUTHORIZE			0x10

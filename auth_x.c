@@ -639,6 +639,27 @@ out:
 }
 
 /**
+ * monc_x_session_key() - the AUTH ticket's session key
+ * @x: the state
+ * @buf: where to copy it
+ * @len: in: room at @buf; out: the key's length
+ *
+ * msgr2 signs its auth exchange with it (AUTH_SIGNATURE).
+ *
+ * Return: 0, or -ENOENT without an AUTH ticket (or too little room).
+ */
+int monc_x_session_key(struct monc_auth_x *x, u8 *buf, u32 *len)
+{
+	const struct monc_x_ticket *t = &x->tickets[__ffs(MONC_X_AUTH)];
+
+	if (!t->have || t->key.len > *len)
+		return -ENOENT;
+	memcpy(buf, t->key.key, t->key.len);
+	*len = t->key.len;
+	return 0;
+}
+
+/**
  * monc_x_handle_reply() - handle a cephx MAuthReply payload
  * @x: the state
  * @payload: the payload

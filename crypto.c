@@ -535,3 +535,39 @@ int monc_crypto_hmac_sha256(struct monc_crypto *c, const struct monc_key *key,
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_crypto_hmac_sha256);
+
+/**
+ * monc_hmac_sha256() - HMAC-SHA-256 with a raw key, for msgr2's
+ *	AUTH_SIGNATURE
+ * @key: the key bytes (a cephx session key, aes or aes256k: its secret)
+ * @key_len: their number
+ * @data: the data
+ * @len: its length
+ * @out: the 32-byte digest
+ *
+ * Allocates the transform for the call: it runs twice per msgr2
+ * connection.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or the crypto API's error.
+ */
+int monc_hmac_sha256(const u8 *key, u32 key_len, const void *data, u32 len,
+		     u8 *out)
+{
+	struct crypto_shash *tfm;
+	int ret;
+
+	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	ret = crypto_shash_setkey(tfm, key, key_len);
+	if (!ret) {
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_digest(desc, data, len, out);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	return ret;
+}

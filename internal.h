@@ -173,8 +173,9 @@ struct monc_msg *monc_msgpool_get(struct monc_msgpool *pool, u32 front_len,
 				  gfp_t gfp);
 
 /*
- * The connection interface mon_client.c uses. The real one is msgr v1 over
- * TCP (messenger_glue.c); KUnit suites substitute a fake.
+ * The connection interface mon_client.c uses. The real one is msgr v1 or
+ * msgr2 over TCP (messenger_glue.c, msgr2.c); KUnit suites substitute a
+ * fake.
  */
 struct monc_conn;
 struct net;
@@ -192,6 +193,11 @@ struct net;
  * @net: the network namespace the connection's socket is made in (the
  *	owner holds a reference for the connection's life); a NULL op means
  *	init_net. Called from open, in the owner's context.
+ * @session_key: msgr2 only: the session key of the auth exchange the
+ *	owner just finished on @con (after it was dispatched the reply that
+ *	finished it), to sign the exchange with: *@len in: room at @key, out:
+ *	its length, 0 for auth none. 0 or a negative error, which faults the
+ *	connection. NULL: auth none. Same context as @dispatch.
  */
 struct monc_conn_ops {
 	void (*dispatch)(void *priv, struct monc_conn *con,
@@ -201,6 +207,8 @@ struct monc_conn_ops {
 				      const struct monc_msg_header *hdr,
 				      int *skip);
 	struct net *(*net)(void *priv);
+	int (*session_key)(void *priv, struct monc_conn *con, u8 *key,
+			   u32 *len);
 };
 
 /**
@@ -231,7 +239,10 @@ struct monc_transport {
 	void (*flush)(void);
 };
 
-/* msgr v1 over TCP. */
+/*
+ * msgr v1 or msgr2 over TCP: a peer of type MONC_ADDR_TYPE_MSGR2 gets a
+ * msgr2 connection (msgr2.c), any other msgr v1 (messenger_glue.c).
+ */
 extern const struct monc_transport monc_tcp_transport;
 
 /* The features monc offers in ceph_msg_connect (see messenger_glue.c). */
@@ -274,6 +285,7 @@ bool monc_monmap_contains(const struct monc_monmap *map,
 			  const struct sockaddr_storage *ss);
 int monc_monmap_pick(const struct monc_monmap *map, u64 exclude);
 u64 monc_monmap_lacking(const struct monc_monmap *map, bool v2);
+void monc_monmap_set_kind(struct monc_monmap *map, bool v2);
 
 /* The session (mon_client.c) and its debugfs files (debugfs.c). */
 struct dentry;
@@ -599,6 +611,10 @@ struct monc_conn *monc_msgr_test_open(const struct monc_conn_ops *ops,
 				      void *priv,
 				      struct monc_msgr_test_pipe *tp,
 				      u64 features);
+struct monc_conn *monc_msgr2_test_open(const struct monc_conn_ops *ops,
+				       void *priv,
+				       struct monc_msgr_test_pipe *tp,
+				       u16 port);
 void monc_msgr_test_run(struct monc_conn *con);
 void monc_msgr_test_info(struct monc_conn *con, struct monc_msgr_test_info *i);
 void monc_msgr_test_set_in_seq(struct monc_conn *con, u64 seq);

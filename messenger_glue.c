@@ -64,6 +64,7 @@
 
 #include "internal.h"
 #include "fault.h"
+#include "messenger.h"
 
 /*
  * The features we offer in ceph_msg_connect: exactly the set the 6.1
@@ -99,15 +100,7 @@
 const u64 monc_supported_features = 0x2f018fb87aa4aafeULL;
 EXPORT_SYMBOL_IF_KUNIT(monc_supported_features);
 
-#define MONC_FEATURE_NOSRCADDR		BIT_ULL(1)
-#define MONC_FEATURE_RECONNECT_SEQ	BIT_ULL(6)
-#define MONC_FEATURE_MSGR_KEEPALIVE2	BIT_ULL(42)
-#define MONC_FEATURES_REQUIRED	(MONC_FEATURE_NOSRCADDR | \
-				 MONC_FEATURE_MSGR_KEEPALIVE2)
-
 /* msgr v1 constants (include/linux/ceph/msgr.h). */
-#define MONC_BANNER			"ceph v027"
-#define MONC_BANNER_LEN			9
 #define MONC_MSGR_PROTOCOL		15	/* client <-> monitor */
 #define MONC_CONNECT_LOSSY		1
 
@@ -138,21 +131,8 @@ EXPORT_SYMBOL_IF_KUNIT(monc_supported_features);
 #define MONC_MAX_AUTHORIZER_REPLY	4096
 /* RETRY_SESSION / RETRY_GLOBAL rounds before we give up. */
 #define MONC_MAX_CONNECT_RETRIES	5
-/* Messages received in one work run before dispatching and requeueing. */
-#define MONC_RX_BUDGET			32
 
 #define MONC_HDR_CRC_LEN	offsetof(struct monc_msg_header, crc)
-#define MONC_FOOTER_LEN		21
-#define MONC_FOOTER_OLD_LEN	13
-
-/* Connection states. */
-enum {
-	CON_BANNER,	/* connecting; banner + addr out, server banner in */
-	CON_CONNECT,	/* ceph_msg_connect out, connect_reply in */
-	CON_SEQ,	/* TAG_SEQ: acked seq in, our in_seq out */
-	CON_OPEN,	/* tagged frames */
-	CON_DEAD,	/* faulted or closed: no socket */
-};
 
 /* Receive states. */
 enum {
@@ -170,82 +150,6 @@ enum {
 	IN_DATA,
 	IN_FOOTER,
 	IN_SKIP,	/* discard in_skip bytes, then IN_TAG */
-};
-
-/* con->flags bits */
-#define CON_F_CLOSED		0	/* close() was called */
-#define CON_F_WRITE_PENDING	1	/* output waits for socket space */
-
-#define MONC_BANNER_IN_LEN	(MONC_BANNER_LEN + 2 * MONC_LEGACY_ADDR_LEN)
-#define MONC_OUT_BUF_LEN	(MONC_BANNER_LEN + MONC_LEGACY_ADDR_LEN)
-
-struct monc_conn {
-	struct kref kref;
-	struct mutex mutex;		/* the connection lock: all below */
-	unsigned long flags;
-	struct socket *sock;
-	/* the socket's own callbacks, restored before release */
-	void (*saved_data_ready)(struct sock *sk);
-	void (*saved_write_space)(struct sock *sk);
-	void (*saved_state_change)(struct sock *sk);
-	struct work_struct work;
-	const struct monc_conn_ops *ops;
-	void *priv;
-	struct monc_entity_addr peer;
-
-	int state;
-	int fault_err;		/* set once, when the connection dies */
-	bool fault_reported;
-	u64 features;		/* in effect, after the handshake */
-	unsigned long last_keepalive_ack;
-	ktime_t t_start;	/* open() */
-	s64 handshake_ns;	/* open() to the end of the handshake */
-	ktime_t t_keepalive;	/* last keepalive2 written */
-	s64 keepalive_rtt_ns;	/* its round trip, once acked */
-	u32 global_seq;
-	u32 connect_seq;
-	unsigned int connect_retries;
-	unsigned int footer_len;
-
-	/* transmit */
-	struct list_head out_queue;	/* waiting to be written */
-	struct list_head out_sent;	/* written, waiting for an ack */
-	struct monc_msg *out_msg;	/* being written (ref held) */
-	u64 out_seq;
-	u64 in_seq_acked;		/* last seq we acked */
-	bool need_connect;
-	bool need_in_seq;
-	bool need_keepalive;
-	bool need_keepalive_ack;
-	u8 keepalive_ack_stamp[8];
-	struct kvec out_kv[5];
-	unsigned int out_kv_cur, out_kv_nr;
-	size_t out_resid;
-	bool out_more;			/* the kvecs are an ack alone: MSG_MORE */
-	u8 out_buf[MONC_OUT_BUF_LEN];
-	u8 out_footer[MONC_FOOTER_LEN];
-
-	/* receive */
-	int in_state;
-	u32 in_pos;		/* bytes of the current item already read */
-	u32 in_skip;		/* IN_SKIP, IN_AUTHORIZER: bytes left */
-	u64 in_skip_seq;	/* IN_SKIP: seq to count as received, or 0 */
-	u64 in_seq;		/* last seq received whole */
-	u8 in_tag;
-	u8 in_banner[MONC_BANNER_IN_LEN];
-	struct monc_wire_connect_reply in_reply;
-	u8 in_le64[8];
-	struct monc_msg_header in_hdr;
-	u8 in_footer[MONC_FOOTER_LEN];
-	struct monc_msg *in_msg;
-	u8 in_scratch[256];
-
-	struct list_head ready;	/* received, to dispatch after unlock */
-	unsigned int nr_ready;
-
-#if IS_ENABLED(CONFIG_KUNIT)
-	struct monc_msgr_test_pipe *tp;
-#endif
 };
 
 struct workqueue_struct *monc_wq;
@@ -534,6 +438,8 @@ static void con_release(struct kref *kref)
 	struct monc_conn *con = container_of(kref, struct monc_conn, kref);
 
 	WARN_ON(con->sock);
+	if (con->proto->release)
+		con->proto->release(con);
 	WARN_ON(!list_empty(&con->out_queue) || !list_empty(&con->out_sent) ||
 		!list_empty(&con->ready) || con->out_msg || con->in_msg);
 	mutex_destroy(&con->mutex);
@@ -558,7 +464,7 @@ static void con_queue(struct monc_conn *con)
 		kref_put(&con->kref, con_release);	/* not the last ref */
 }
 
-static u32 monc_next_global_seq(u32 gt)
+u32 monc_next_global_seq(u32 gt)
 {
 	u32 seq;
 
@@ -660,6 +566,8 @@ static void monc_msg_list_put(struct list_head *head)
 static void __con_kill(struct monc_conn *con)
 {
 	__con_sock_close(con);
+	if (con->proto->kill)
+		con->proto->kill(con);
 	con->state = CON_DEAD;
 	monc_msg_list_put(&con->out_queue);
 	monc_msg_list_put(&con->out_sent);
@@ -732,7 +640,7 @@ static int con_send(struct monc_conn *con, struct kvec *kv, size_t nr,
  * is complete (in_pos reset), 0 when the socket has nothing more for now,
  * or a negative error (EOF is -ECONNRESET).
  */
-static int con_read(struct monc_conn *con, void *buf, size_t want)
+int monc_con_read(struct monc_conn *con, void *buf, size_t want)
 {
 	int ret;
 
@@ -750,7 +658,7 @@ static int con_read(struct monc_conn *con, void *buf, size_t want)
 	return 1;
 }
 
-/* Discard con->in_skip bytes. Same returns as con_read(). */
+/* Discard con->in_skip bytes. Same returns as monc_con_read(). */
 static int con_skip(struct monc_conn *con)
 {
 	int ret;
@@ -773,7 +681,7 @@ static int con_skip(struct monc_conn *con)
 /* ---------------------------------------------------------------------- */
 /* Transmit */
 
-static void con_out_reset(struct monc_conn *con)
+void monc_con_out_reset(struct monc_conn *con)
 {
 	con->out_kv_nr = 0;
 	con->out_kv_cur = 0;
@@ -781,7 +689,7 @@ static void con_out_reset(struct monc_conn *con)
 	con->out_more = false;
 }
 
-static void con_out_add(struct monc_conn *con, void *buf, size_t len)
+void monc_con_out_add(struct monc_conn *con, void *buf, size_t len)
 {
 	if (!len)
 		return;
@@ -792,7 +700,7 @@ static void con_out_add(struct monc_conn *con, void *buf, size_t len)
 }
 
 /* Write out the pending kvecs. 1: all written; 0: socket full; <0: error. */
-static int con_flush(struct monc_conn *con)
+int monc_con_flush(struct monc_conn *con)
 {
 	struct kvec *kv;
 	int ret;
@@ -821,11 +729,27 @@ static int con_flush(struct monc_conn *con)
 			}
 		}
 	}
-	con_out_reset(con);
+	monc_con_out_reset(con);
 	return 1;
 }
 
-static void con_prepare_banner(struct monc_conn *con)
+/*
+ * Write out the pending kvecs; once they are all out, the message they
+ * carried (if any) waits in out_sent for its ack. Same returns as
+ * monc_con_flush().
+ */
+int monc_con_write_out(struct monc_conn *con)
+{
+	int ret = monc_con_flush(con);
+
+	if (ret > 0 && con->out_msg) {
+		list_add_tail(&con->out_msg->list, &con->out_sent);
+		con->out_msg = NULL;
+	}
+	return ret;
+}
+
+static int con_prepare_banner(struct monc_conn *con)
 {
 	struct monc_entity_addr me = { .type = 0 };
 	void *p = con->out_buf, *end = con->out_buf + sizeof(con->out_buf);
@@ -834,7 +758,8 @@ static void con_prepare_banner(struct monc_conn *con)
 	me.nonce = get_random_u32();
 	monc_enc_copy(&p, end, MONC_BANNER, MONC_BANNER_LEN);
 	monc_enc_addr_legacy(&p, end, &me);
-	con_out_add(con, con->out_buf, p - (void *)con->out_buf);
+	monc_con_out_add(con, con->out_buf, p - (void *)con->out_buf);
+	return 0;
 }
 
 static void con_prepare_connect(struct monc_conn *con)
@@ -848,7 +773,7 @@ static void con_prepare_connect(struct monc_conn *con)
 	c->connect_seq = cpu_to_le32(con->connect_seq);
 	c->protocol_version = cpu_to_le32(MONC_MSGR_PROTOCOL);
 	c->flags = MONC_CONNECT_LOSSY;
-	con_out_add(con, c, sizeof(*c));
+	monc_con_out_add(con, c, sizeof(*c));
 }
 
 static void con_prepare_le64(struct monc_conn *con, int tag, u64 v)
@@ -858,7 +783,7 @@ static void con_prepare_le64(struct monc_conn *con, int tag, u64 v)
 	if (tag >= 0)
 		monc_enc_u8(&p, end, tag);
 	monc_enc_u64(&p, end, v);
-	con_out_add(con, con->out_buf, p - (void *)con->out_buf);
+	monc_con_out_add(con, con->out_buf, p - (void *)con->out_buf);
 }
 
 static void con_prepare_keepalive2(struct monc_conn *con, int tag,
@@ -875,7 +800,7 @@ static void con_prepare_keepalive2(struct monc_conn *con, int tag,
 		monc_enc_u32(&p, end, (u32)ts.tv_sec);
 		monc_enc_u32(&p, end, (u32)ts.tv_nsec);
 	}
-	con_out_add(con, con->out_buf, p - (void *)con->out_buf);
+	monc_con_out_add(con, con->out_buf, p - (void *)con->out_buf);
 }
 
 static void con_prepare_msg(struct monc_conn *con, struct monc_msg *msg)
@@ -886,14 +811,14 @@ static void con_prepare_msg(struct monc_conn *con, struct monc_msg *msg)
 	monc_msgr_prepare(msg, le64_to_cpu(msg->hdr.seq));
 	con->out_buf[0] = MONC_TAG_MSG;
 	memcpy(con->out_buf + 1, &msg->hdr, sizeof(msg->hdr));
-	con_out_add(con, con->out_buf, 1 + sizeof(msg->hdr));
-	con_out_add(con, msg->front, msg->front_len);
+	monc_con_out_add(con, con->out_buf, 1 + sizeof(msg->hdr));
+	monc_con_out_add(con, msg->front, msg->front_len);
 	if (msg->middle)
-		con_out_add(con, msg->middle, msg->middle_len);
+		monc_con_out_add(con, msg->middle, msg->middle_len);
 	if (msg->data)
-		con_out_add(con, msg->data, msg->data_len);
+		monc_con_out_add(con, msg->data, msg->data_len);
 	monc_encode_footer(&msg->footer, msg_auth, con->out_footer);
-	con_out_add(con, con->out_footer, con->footer_len);
+	monc_con_out_add(con, con->out_footer, con->footer_len);
 	con->out_msg = msg;
 }
 
@@ -908,13 +833,9 @@ static int con_try_write(struct monc_conn *con)
 	int ret;
 
 	for (;;) {
-		ret = con_flush(con);
+		ret = monc_con_write_out(con);
 		if (ret <= 0)
 			return ret;
-		if (con->out_msg) {
-			list_add_tail(&con->out_msg->list, &con->out_sent);
-			con->out_msg = NULL;
-		}
 		if (con->need_connect) {
 			con->need_connect = false;
 			con_prepare_connect(con);
@@ -991,7 +912,7 @@ static int con_process_banner(struct monc_conn *con)
 	return 0;
 }
 
-static void con_opened(struct monc_conn *con)
+void monc_con_opened(struct monc_conn *con)
 {
 	unsigned long now = jiffies;
 
@@ -1061,7 +982,7 @@ static int con_process_reply(struct monc_conn *con)
 			con->in_state = IN_SEQ;
 			return 0;
 		}
-		con_opened(con);
+		monc_con_opened(con);
 		return 0;
 	case MONC_TAG_RETRY_SESSION:
 		/* the peer has a newer session: only a larger seq makes sense */
@@ -1106,7 +1027,7 @@ static int con_process_reply(struct monc_conn *con)
 	}
 }
 
-static void con_drop_acked(struct monc_conn *con, u64 seq)
+void monc_con_drop_acked(struct monc_conn *con, u64 seq)
 {
 	struct monc_msg *msg, *tmp;
 
@@ -1125,6 +1046,45 @@ static void con_skip_msg(struct monc_conn *con, u64 total)
 	con->in_state = IN_SKIP;
 }
 
+/**
+ * monc_con_get_msg() - a message for an incoming header, from the owner
+ * @con: the connection (its lock held)
+ * @h: the header, with the sections' lengths
+ *
+ * Return: a message with room for every section; NULL to skip the message
+ * (the owner does not want it, or gave one too small); ERR_PTR(-ENOMEM)
+ * when the owner has no memory for one it wants (the connection faults,
+ * and the session resends what it needs).
+ */
+struct monc_msg *monc_con_get_msg(struct monc_conn *con,
+				  const struct monc_msg_header *h)
+{
+	u32 front = le32_to_cpu(h->front_len);
+	u32 middle = le32_to_cpu(h->middle_len);
+	u32 data = le32_to_cpu(h->data_len);
+	struct monc_msg *msg = NULL;
+	int skip = 0;
+
+	if (con->ops->alloc_msg)
+		msg = con->ops->alloc_msg(con->priv, con, h, &skip);
+	else
+		skip = 1;
+	if (!msg && !skip) {
+		pr_warn_ratelimited("%pISpc: no memory for message type %u\n",
+				    &con->peer.ss, le16_to_cpu(h->type));
+		return ERR_PTR(-ENOMEM);
+	}
+	if (msg && (msg->front_alloc < front ||
+		    (middle && (!msg->middle || msg->middle_len < middle)) ||
+		    (data && (!msg->data || msg->data_len < data)))) {
+		pr_warn_ratelimited("%pISpc: no room for message type %u, skipping\n",
+				    &con->peer.ss, le16_to_cpu(h->type));
+		monc_msg_put(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 /* A message header arrived: check it and get a message to read into. */
 static int con_process_hdr(struct monc_conn *con)
 {
@@ -1134,8 +1094,7 @@ static int con_process_hdr(struct monc_conn *con)
 	u32 data = le32_to_cpu(h->data_len);
 	u64 seq = le64_to_cpu(h->seq);
 	u64 total = (u64)front + middle + data + con->footer_len;
-	struct monc_msg *msg = NULL;
-	int skip = 0;
+	struct monc_msg *msg;
 	u32 crc;
 
 	crc = crc32c(0, h, MONC_HDR_CRC_LEN);
@@ -1168,23 +1127,9 @@ static int con_process_hdr(struct monc_conn *con)
 		return -EBADE;
 	}
 
-	if (con->ops->alloc_msg)
-		msg = con->ops->alloc_msg(con->priv, con, h, &skip);
-	else
-		skip = 1;
-	if (!msg && !skip) {
-		pr_warn_ratelimited("%pISpc: no memory for message type %u\n",
-				    &con->peer.ss, le16_to_cpu(h->type));
-		return -ENOMEM;
-	}
-	if (msg && (msg->front_alloc < front ||
-		    (middle && (!msg->middle || msg->middle_len < middle)) ||
-		    (data && (!msg->data || msg->data_len < data)))) {
-		pr_warn_ratelimited("%pISpc: no room for message type %u, skipping\n",
-				    &con->peer.ss, le16_to_cpu(h->type));
-		monc_msg_put(msg);
-		msg = NULL;
-	}
+	msg = monc_con_get_msg(con, h);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	if (!msg) {
 		pr_debug("%pISpc: skipping message type %u seq %llu\n",
 			 &con->peer.ss, le16_to_cpu(h->type), seq);
@@ -1316,16 +1261,16 @@ static int con_try_read(struct monc_conn *con)
 			return 0;
 		switch (con->in_state) {
 		case IN_BANNER:
-			ret = con_read(con, con->in_banner,
-				       sizeof(con->in_banner));
+			ret = monc_con_read(con, con->in_banner,
+					    sizeof(con->in_banner));
 			if (ret > 0)
 				ret = con_step_done(con_process_banner(con));
 			break;
 		case IN_REPLY:
 			if (con->need_connect || con->out_resid)
 				return 0;	/* our connect is not out yet */
-			ret = con_read(con, &con->in_reply,
-				       sizeof(con->in_reply));
+			ret = monc_con_read(con, &con->in_reply,
+					    sizeof(con->in_reply));
 			if (ret <= 0)
 				break;
 			con->in_skip = le32_to_cpu(con->in_reply.authorizer_len);
@@ -1343,34 +1288,34 @@ static int con_try_read(struct monc_conn *con)
 				ret = con_step_done(con_process_reply(con));
 			break;
 		case IN_SEQ:
-			ret = con_read(con, con->in_le64, 8);
+			ret = monc_con_read(con, con->in_le64, 8);
 			if (ret <= 0)
 				break;
-			con_drop_acked(con, get_unaligned_le64(con->in_le64));
+			monc_con_drop_acked(con, get_unaligned_le64(con->in_le64));
 			con->need_in_seq = true;
-			con_opened(con);
+			monc_con_opened(con);
 			break;
 		case IN_TAG:
-			ret = con_read(con, &con->in_tag, 1);
+			ret = monc_con_read(con, &con->in_tag, 1);
 			if (ret > 0)
 				ret = con_step_done(con_process_tag(con));
 			break;
 		case IN_ACK:
-			ret = con_read(con, con->in_le64, 8);
+			ret = monc_con_read(con, con->in_le64, 8);
 			if (ret <= 0)
 				break;
-			con_drop_acked(con, get_unaligned_le64(con->in_le64));
+			monc_con_drop_acked(con, get_unaligned_le64(con->in_le64));
 			con->in_state = IN_TAG;
 			break;
 		case IN_KEEPALIVE2:
-			ret = con_read(con, con->keepalive_ack_stamp, 8);
+			ret = monc_con_read(con, con->keepalive_ack_stamp, 8);
 			if (ret <= 0)
 				break;
 			con->need_keepalive_ack = true;
 			con->in_state = IN_TAG;
 			break;
 		case IN_KEEPALIVE2_ACK:
-			ret = con_read(con, con->in_le64, 8);
+			ret = monc_con_read(con, con->in_le64, 8);
 			if (ret <= 0)
 				break;
 			WRITE_ONCE(con->last_keepalive_ack,
@@ -1381,13 +1326,13 @@ static int con_try_read(struct monc_conn *con)
 			con->in_state = IN_TAG;
 			break;
 		case IN_HDR:
-			ret = con_read(con, &con->in_hdr, sizeof(con->in_hdr));
+			ret = monc_con_read(con, &con->in_hdr, sizeof(con->in_hdr));
 			if (ret > 0)
 				ret = con_step_done(con_process_hdr(con));
 			break;
 		case IN_FRONT:
 			msg = con->in_msg;
-			ret = con_read(con, msg->front, msg->front_len);
+			ret = monc_con_read(con, msg->front, msg->front_len);
 			if (ret > 0)
 				con->in_state = IN_MIDDLE;
 			break;
@@ -1395,8 +1340,8 @@ static int con_try_read(struct monc_conn *con)
 			msg = con->in_msg;
 			ret = 1;
 			if (msg->middle)
-				ret = con_read(con, msg->middle,
-					       msg->middle_len);
+				ret = monc_con_read(con, msg->middle,
+						    msg->middle_len);
 			if (ret > 0)
 				con->in_state = IN_DATA;
 			break;
@@ -1404,12 +1349,12 @@ static int con_try_read(struct monc_conn *con)
 			msg = con->in_msg;
 			ret = 1;
 			if (msg->data)
-				ret = con_read(con, msg->data, msg->data_len);
+				ret = monc_con_read(con, msg->data, msg->data_len);
 			if (ret > 0)
 				con->in_state = IN_FOOTER;
 			break;
 		case IN_FOOTER:
-			ret = con_read(con, con->in_footer, con->footer_len);
+			ret = monc_con_read(con, con->in_footer, con->footer_len);
 			if (ret > 0)
 				ret = con_step_done(con_process_footer(con));
 			break;
@@ -1440,6 +1385,13 @@ static bool con_has_output(struct monc_conn *con)
 	       con->need_keepalive || !list_empty(&con->out_queue);
 }
 
+static const struct monc_con_proto monc_v1_proto = {
+	.start = con_prepare_banner,
+	.try_read = con_try_read,
+	.try_write = con_try_write,
+	.has_output = con_has_output,
+};
+
 /*
  * Move bytes both ways until the socket blocks or there is nothing to do.
  * Returns 0, or a negative error that kills the connection.
@@ -1450,22 +1402,22 @@ static int __con_do_io(struct monc_conn *con)
 	int ret;
 
 	for (;;) {
-		ret = con_try_write(con);
+		ret = con->proto->try_write(con);
 		if (ret < 0)
 			return ret;
 		blocked = con->out_resid != 0;
-		ret = con_try_read(con);
+		ret = con->proto->try_read(con);
 		if (ret < 0)
 			return ret;
 		if (con->nr_ready >= MONC_RX_BUDGET) {
 			/* dispatch what we have, then come back */
-			ret = con_try_write(con);
+			ret = con->proto->try_write(con);
 			if (ret < 0)
 				return ret;
 			con_queue(con);
 			return 0;
 		}
-		if (blocked || !con_has_output(con))
+		if (blocked || !con->proto->has_output(con))
 			return 0;
 	}
 }
@@ -1512,6 +1464,9 @@ static void con_run(struct monc_conn *con)
 		else
 			monc_msg_put(msg);
 	}
+	if (!err && con->proto->after_dispatch && con_may_call(con) &&
+	    con->proto->after_dispatch(con))
+		con_queue(con);
 	if (err && !con->fault_reported) {
 		con->fault_reported = true;
 		pr_debug("%pISpc: fault %d\n", &con->peer.ss, err);
@@ -1536,6 +1491,7 @@ static void con_work(struct work_struct *work)
 static struct monc_conn *con_alloc(const struct monc_entity_addr *peer,
 				   const struct monc_conn_ops *ops, void *priv)
 {
+	const struct monc_con_proto *proto = &monc_v1_proto;
 	struct monc_conn *con;
 
 	con = monc_kzalloc(sizeof(*con), GFP_NOFS);
@@ -1556,7 +1512,14 @@ static struct monc_conn *con_alloc(const struct monc_entity_addr *peer,
 	con->footer_len = MONC_FOOTER_LEN;
 	con->global_seq = monc_next_global_seq(0);
 	con->t_start = ktime_get();
-	con_prepare_banner(con);
+	if (peer->type == MONC_ADDR_TYPE_MSGR2)
+		proto = &monc_v2_proto;
+	con->proto = proto;
+	if (proto->start(con)) {
+		con->proto = &monc_v1_proto;	/* nothing to release */
+		con_put(con);
+		return NULL;
+	}
 	return con;
 }
 
@@ -1780,13 +1743,37 @@ struct monc_conn *monc_msgr_test_open(const struct monc_conn_ops *ops,
 		return NULL;
 	con->tp = tp;
 	if (features) {
-		con_out_reset(con);
+		monc_con_out_reset(con);
 		con->features = features;
-		con_opened(con);
+		monc_con_opened(con);
 	}
 	return con;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_msgr_test_open);
+
+/*
+ * A msgr2 connection to 127.0.0.1:@port over a test pipe, at the start of
+ * its banner exchange (its banner is already queued), driven by
+ * monc_msgr_test_run().
+ */
+struct monc_conn *monc_msgr2_test_open(const struct monc_conn_ops *ops,
+				       void *priv,
+				       struct monc_msgr_test_pipe *tp,
+				       u16 port)
+{
+	struct monc_entity_addr peer = { .type = MONC_ADDR_TYPE_MSGR2 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&peer.ss;
+	struct monc_conn *con;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	con = con_alloc(&peer, ops, priv);
+	if (con)
+		con->tp = tp;
+	return con;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_msgr2_test_open);
 
 /* One run of the connection's work, synchronously. */
 void monc_msgr_test_run(struct monc_conn *con)

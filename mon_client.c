@@ -444,6 +444,40 @@ static unsigned int __monc_inflight(struct monc_client *monc)
 static const struct monc_conn_ops monc_conn_ops;
 
 /*
+ * The address of monitor @m the session connects to under ms_mode (see
+ * MONC_MS_MODE_*): v1 for legacy, v2 for the msgr2 modes, and by default
+ * v1 when the monitor has one, else v2. NULL if it has none of that kind.
+ */
+static const struct monc_entity_addr *
+monc_mon_addr(const struct monc_client *monc, const struct monc_mon_info *m)
+{
+	bool v1 = m->addr.ss.ss_family, v2 = m->addr_v2.ss.ss_family;
+
+	switch (monc->opts.ms_mode) {
+	case MONC_MS_MODE_DEFAULT:
+		return v1 ? &m->addr : v2 ? &m->addr_v2 : NULL;
+	case MONC_MS_MODE_LEGACY:
+		return v1 ? &m->addr : NULL;
+	default:
+		return v2 ? &m->addr_v2 : NULL;
+	}
+}
+
+/* The monitors of @map the session has no address for (bit per rank). */
+static u64 monc_unreachable(const struct monc_client *monc,
+			    const struct monc_monmap *map)
+{
+	u32 n = min_t(u32, map->num_mon, 64);
+	u64 mask = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (!monc_mon_addr(monc, &map->mon[i]))
+			mask |= BIT_ULL(i);
+	return mask;
+}
+
+/*
  * Open one more candidate: a random monitor not tried in this round and,
  * in the first round of a hunt, not the one that failed (unless it is the
  * only one). Returns 0, or -ENOENT when no monitor is left to try.
@@ -453,7 +487,7 @@ static int __monc_open_one(struct monc_client *monc)
 	struct monc_monmap *map = monc->monmap;
 	struct monc_slot *s = NULL;
 	struct monc_conn *con;
-	u64 excl = monc->tried | monc_monmap_lacking(map, false);
+	u64 excl = monc->tried | monc_unreachable(monc, map);
 	int rank, i, failed = -1;
 
 	lockdep_assert_held(&monc->mutex);
@@ -475,7 +509,7 @@ static int __monc_open_one(struct monc_client *monc)
 		}
 		if (!s)
 			return -ENOENT;
-		s->addr = map->mon[rank].addr;
+		s->addr = *monc_mon_addr(monc, &map->mon[rank]);
 		con = monc->transport->open(&s->addr, &monc_conn_ops, monc);
 		if (!IS_ERR_OR_NULL(con))
 			break;
@@ -846,11 +880,11 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 				  ERR_PTR(ret));
 		return false;
 	}
-	if (monc_monmap_lacking(map, false) == GENMASK_ULL(map->num_mon - 1, 0)) {
+	if (monc_unreachable(monc, map) == GENMASK_ULL(map->num_mon - 1, 0)) {
 		/* we could reach none of them: keep the map we have */
-		pr_warn_ratelimited("mon %pISpc: monmap e%u has no v1 address\n",
+		pr_warn_ratelimited("mon %pISpc: monmap e%u has no monitor we can reach\n",
 				    &monc->slot[i].addr.ss, map->epoch);
-		__monc_set_reason(monc, "mon %pISpc: monmap refused: no monitor with a v1 address",
+		__monc_set_reason(monc, "mon %pISpc: monmap refused: no monitor we can reach",
 				  &monc->slot[i].addr.ss);
 		kfree(map);
 		return false;
@@ -1211,10 +1245,24 @@ static struct net *monc_conn_net(void *priv)
 	return monc->net;
 }
 
+/* msgr2's AUTH_SIGNATURE: the key of the exchange that just finished. */
+static int monc_conn_session_key(void *priv, struct monc_conn *con, u8 *key,
+				 u32 *len)
+{
+	struct monc_client *monc = priv;
+	int ret;
+
+	mutex_lock(&monc->mutex);
+	ret = monc_auth_session_key(monc->auth, key, len);
+	mutex_unlock(&monc->mutex);
+	return ret;
+}
+
 static const struct monc_conn_ops monc_conn_ops = {
 	.dispatch = monc_dispatch,
 	.fault = monc_fault,
 	.alloc_msg = monc_alloc_msg,
+	.session_key = monc_conn_session_key,
 	.net = monc_conn_net,
 };
 
@@ -1508,6 +1556,10 @@ static int monc_check_options(const struct monc_options *in,
 	    (!o->secret || (o->secret_len != MONC_SECRET_LEN &&
 			    o->secret_len != MONC_SECRET_AES256K_LEN)))
 		return -EINVAL;
+	if (o->ms_mode > MONC_MS_MODE_PREFER_SECURE)
+		return -EINVAL;
+	if (o->ms_mode == MONC_MS_MODE_SECURE)
+		return -EOPNOTSUPP;	/* no secure mode yet */
 	if (!o->mount_timeout_ms)
 		o->mount_timeout_ms = MONC_DEFAULT_MOUNT_TIMEOUT_MS;
 	if (!o->keepalive_interval_ms)
@@ -1640,6 +1692,9 @@ monc_create_with_transport(const struct monc_options *opts,
 		monc->monmap = NULL;
 		goto err_free;
 	}
+	if (monc->opts.ms_mode != MONC_MS_MODE_DEFAULT)
+		monc_monmap_set_kind(monc->monmap,
+				     monc->opts.ms_mode != MONC_MS_MODE_LEGACY);
 	monc->auth = monc_auth_create(monc->opts.auth_methods, monc->name,
 				      opts->secret, opts->secret_len);
 	if (IS_ERR_OR_NULL(monc->auth)) {

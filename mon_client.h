@@ -64,6 +64,7 @@
 
 /* The port of a monitor address given without one. */
 #define MONC_DEFAULT_PORT			6789
+#define MONC_MSGR2_PORT				3300
 
 /**
  * struct monc_options - how to reach and talk to the monitors
@@ -88,6 +89,8 @@
  *	that fails (1 = no backoff)
  * @hunt_max_mult: the multiplier stops growing here
  * @hunt_parallel: how many monitors a round of hunting connects to at once
+ * @ms_mode: which protocol carries the session, as fs/ceph's ms_mode=
+ *	(%MONC_MS_MODE_*, monc_parse_ms_mode()); 0 for monc's default
  *
  * Every timing option is 0 for its default (the MONC_DEFAULT_* constants).
  */
@@ -105,7 +108,26 @@ struct monc_options {
 	unsigned int hunt_backoff;
 	unsigned int hunt_max_mult;
 	unsigned int hunt_parallel;
+	unsigned int ms_mode;
 };
+
+/*
+ * Values of monc_options.ms_mode. LEGACY is msgr v1 only, on the monitors'
+ * v1 addresses; the others are msgr2 only, on their v2 addresses, and name
+ * the connection modes offered (monc has crc mode; secure mode is not
+ * there yet, so SECURE is refused and PREFER_SECURE offers crc alone).
+ * DEFAULT: a monitor's v1 address when it has one, else its v2 address in
+ * crc mode; of the initial addresses, those on port %MONC_MSGR2_PORT are
+ * v2 addresses and the rest v1.
+ */
+#define MONC_MS_MODE_DEFAULT		0
+#define MONC_MS_MODE_LEGACY		1
+#define MONC_MS_MODE_CRC		2
+#define MONC_MS_MODE_SECURE		3
+#define MONC_MS_MODE_PREFER_CRC		4
+#define MONC_MS_MODE_PREFER_SECURE	5
+
+int monc_parse_ms_mode(const char *str);
 
 struct monc_client;
 

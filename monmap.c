@@ -524,6 +524,15 @@ int monc_monmap_decode(const void *buf, size_t len, struct monc_monmap **out)
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_monmap_decode);
 
+static u16 ss_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
 /**
  * monc_monmap_from_addrs() - build the initial map from option addresses
  * @addrs: monitor addresses, struct sockaddr_in or sockaddr_in6
@@ -564,6 +573,12 @@ struct monc_monmap *monc_monmap_from_addrs(const struct sockaddr_storage *addrs,
 			return NULL;
 		}
 		m->addr.type = MONC_ADDR_TYPE_LEGACY;
+		if (ss_port(&m->addr.ss) == MONC_MSGR2_PORT) {
+			/* the msgr2 port: a v2 address, as mount.ceph takes it */
+			m->addr_v2 = m->addr;
+			m->addr_v2.type = MONC_ADDR_TYPE_MSGR2;
+			memset(&m->addr, 0, sizeof(m->addr));
+		}
 		m->rank = i;
 		snprintf(m->name, sizeof(m->name), "noname-%u", i);
 	}
@@ -833,3 +848,62 @@ fail:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(monc_parse_mon_addrs);
+
+/**
+ * monc_parse_ms_mode() - parse an ms_mode= value
+ * @str: "legacy", "crc", "secure", "prefer-crc" or "prefer-secure" (the
+ *	values of fs/ceph's ms_mode= mount option), NUL-terminated
+ *
+ * For client modules: put the result in monc_options.ms_mode. monc_create()
+ * refuses %MONC_MS_MODE_SECURE for now (no secure mode yet).
+ *
+ * Context: any context.
+ *
+ * Return: a %MONC_MS_MODE_* value, or -EINVAL for anything else.
+ */
+int monc_parse_ms_mode(const char *str)
+{
+	static const char *const names[] = {
+		[MONC_MS_MODE_LEGACY] = "legacy",
+		[MONC_MS_MODE_CRC] = "crc",
+		[MONC_MS_MODE_SECURE] = "secure",
+		[MONC_MS_MODE_PREFER_CRC] = "prefer-crc",
+		[MONC_MS_MODE_PREFER_SECURE] = "prefer-secure",
+	};
+	unsigned int i;
+
+	for (i = MONC_MS_MODE_LEGACY; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(str, names[i]))
+			return i;
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(monc_parse_ms_mode);
+
+/**
+ * monc_monmap_set_kind() - make every address of an initial map one kind
+ * @map: a map from monc_monmap_from_addrs()
+ * @v2: true: each monitor's address becomes its msgr2 address; false: its
+ *	msgr v1 address
+ *
+ * An ms_mode other than the default says which protocol the initial
+ * addresses speak, whatever their port.
+ */
+void monc_monmap_set_kind(struct monc_monmap *map, bool v2)
+{
+	u32 i;
+
+	for (i = 0; i < map->num_mon; i++) {
+		struct monc_mon_info *m = &map->mon[i];
+		struct monc_entity_addr a = m->addr.ss.ss_family ? m->addr :
+					    m->addr_v2;
+
+		memset(&m->addr, 0, sizeof(m->addr));
+		memset(&m->addr_v2, 0, sizeof(m->addr_v2));
+		a.type = v2 ? MONC_ADDR_TYPE_MSGR2 : MONC_ADDR_TYPE_LEGACY;
+		if (v2)
+			m->addr_v2 = a;
+		else
+			m->addr = a;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_monmap_set_kind);

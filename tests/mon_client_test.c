@@ -665,6 +665,66 @@ static void hunting_never_repicks_failed_monitor(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ti.open);
 }
 
+/*
+ * ms_mode picks which address of each monitor a candidate connects to (the
+ * transport takes a MSGR2 address to msgr2, any other to msgr v1): by
+ * default port 3300 is msgr2 and the rest v1; an msgr2 mode makes all of
+ * them msgr2, legacy all v1; secure mode is refused.
+ */
+static void ms_mode_picks_addresses(struct kunit *test)
+{
+	static const struct {
+		unsigned int mode;
+		u32 type_6789, type_3300;
+	} cases[] = {
+		{ MONC_MS_MODE_DEFAULT, MONC_ADDR_TYPE_LEGACY, MONC_ADDR_TYPE_MSGR2 },
+		{ MONC_MS_MODE_CRC, MONC_ADDR_TYPE_MSGR2, MONC_ADDR_TYPE_MSGR2 },
+		{ MONC_MS_MODE_PREFER_CRC, MONC_ADDR_TYPE_MSGR2,
+		  MONC_ADDR_TYPE_MSGR2 },
+		{ MONC_MS_MODE_LEGACY, MONC_ADDR_TYPE_LEGACY,
+		  MONC_ADDR_TYPE_LEGACY },
+	};
+	struct monc_options *o;
+	struct monc_client *monc;
+	struct monc_conn *c;
+	unsigned int i;
+	u32 want;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		o = default_opts(test, 2, 2);
+		set_addr(&o->mon_addr[1], MONC_MSGR2_PORT);
+		o->ms_mode = cases[i].mode;
+		monc = monc_create_with_transport(o, &handlers, fake,
+						  &fake_transport);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+		fake->monc = monc;
+		KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+		KUNIT_ASSERT_EQ(test, open_conns(), 2U);
+		list_for_each_entry(c, &fake->conns, node) {
+			if (c->closed)
+				continue;
+			want = cases[i].type_6789;
+			if (conn_port(c) == MONC_MSGR2_PORT)
+				want = cases[i].type_3300;
+			KUNIT_EXPECT_EQ_MSG(test, c->peer.type, want,
+					    "ms_mode %u, port %u", cases[i].mode,
+					    conn_port(c));
+		}
+		monc_stop(monc);
+		monc_destroy(monc);
+		fake->monc = NULL;
+		list_for_each_entry(c, &fake->conns, node)
+			c->closed = true;
+	}
+	o = default_opts(test, 1, 1);
+	o->ms_mode = MONC_MS_MODE_SECURE;
+	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(monc), -EOPNOTSUPP);
+	o->ms_mode = MONC_MS_MODE_PREFER_SECURE + 1;
+	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(monc), -EINVAL);
+}
+
 static void parallel_hunting_first_auth_wins_losers_closed(struct kunit *test)
 {
 	struct monc_client *monc = make_client(test, 3, 3);
@@ -2193,6 +2253,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(mount_timeout_and_interrupt),
 	KUNIT_CASE(hunting_never_repicks_failed_monitor),
 	KUNIT_CASE(parallel_hunting_first_auth_wins_losers_closed),
+	KUNIT_CASE(ms_mode_picks_addresses),
 	KUNIT_CASE(keepalive_timeout_reopens),
 	KUNIT_CASE(statfs_resent_after_reconnect_exactly_once),
 	KUNIT_CASE(unknown_tid_dropped),

@@ -1219,6 +1219,56 @@ static void from_addrs_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, monc_monmap_from_addrs(ss, 3, GFP_KERNEL));
 }
 
+/* ms_mode: the initial addresses' kind, and the option's values. */
+static void ms_mode_test(struct kunit *test)
+{
+	struct sockaddr_storage *ss;
+	struct monc_monmap *map;
+
+	ss = kunit_kcalloc(test, 2, sizeof(*ss), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ss);
+	set_v4(&ss[0], 0x7f000001, 6789);
+	set_v4(&ss[1], 0x7f000001, MONC_MSGR2_PORT);
+	map = monc_monmap_from_addrs(ss, 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	own_map(test, map);
+	/* by default, port 3300 is a v2 address and any other a v1 one */
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr.type, (u32)MONC_ADDR_TYPE_LEGACY);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr_v2.ss.ss_family, 0);
+	KUNIT_EXPECT_EQ(test, map->mon[1].addr.ss.ss_family, 0);
+	KUNIT_EXPECT_EQ(test, map->mon[1].addr_v2.type,
+			(u32)MONC_ADDR_TYPE_MSGR2);
+	expect_v4(test, &map->mon[1].addr_v2, 0x7f000001, MONC_MSGR2_PORT);
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, false), 2ULL);
+	KUNIT_EXPECT_EQ(test, monc_monmap_find(map, &ss[1]), 1);
+
+	/* a msgr2 ms_mode: all v2, whatever the port */
+	monc_monmap_set_kind(map, true);
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, true), 0ULL);
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, false), 3ULL);
+	expect_v4(test, &map->mon[0].addr_v2, 0x7f000001, 6789);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr_v2.type,
+			(u32)MONC_ADDR_TYPE_MSGR2);
+	/* legacy: all v1 */
+	monc_monmap_set_kind(map, false);
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, monc_monmap_lacking(map, true), 3ULL);
+	expect_v4(test, &map->mon[1].addr, 0x7f000001, MONC_MSGR2_PORT);
+	KUNIT_EXPECT_EQ(test, map->mon[1].addr.type,
+			(u32)MONC_ADDR_TYPE_LEGACY);
+
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("legacy"), MONC_MS_MODE_LEGACY);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("crc"), MONC_MS_MODE_CRC);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("secure"), MONC_MS_MODE_SECURE);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("prefer-crc"),
+			MONC_MS_MODE_PREFER_CRC);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("prefer-secure"),
+			MONC_MS_MODE_PREFER_SECURE);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode(""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("CRC"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("crc "), -EINVAL);
+}
+
 struct eq_case {
 	const char *name;
 	int a_fam, b_fam;	/* 4, 6, or AF_BAD */
@@ -1447,6 +1497,7 @@ static struct kunit_case monc_monmap_test_cases[] = {
 	KUNIT_CASE_PARAM(reject_test, reject_gen_params),
 	KUNIT_CASE(mutate_test),
 	KUNIT_CASE(from_addrs_test),
+	KUNIT_CASE(ms_mode_test),
 	KUNIT_CASE_PARAM(addr_equal_test, eq_gen_params),
 	KUNIT_CASE(find_contains_test),
 	KUNIT_CASE(pick_test),

@@ -953,6 +953,616 @@ static void ident_test(struct kunit *test)
 							    &nsec), -EINVAL);
 }
 
+/* ---------------------------------------------------------------------- */
+/*
+ * The msgr2 connection (msgr2.c over messenger_glue.c), driven over a test
+ * pipe: the monitor's side is the captured Tentacle stream above, and
+ * hostile variants of it. Every malformed input must fault the connection
+ * with the expected error, hand the session nothing made of it, and leave
+ * nothing behind once closed.
+ */
+#define CAP_PORT	13300
+#define CON_IN_MAX	4096
+#define CON_OUT_MAX	4096
+
+struct con_fx {
+	struct kunit *test;
+	struct monc_conn *con;
+	struct monc_msgr_test_pipe tp;
+	u8 in[CON_IN_MAX];
+	u8 out[CON_OUT_MAX];
+	size_t out_seen;		/* output bytes already checked */
+	int faults;
+	int fault_err;
+	unsigned int nr_msgs;
+	u16 last_type;
+	u8 last_front[512];
+	u32 last_front_len;
+};
+
+static void con_fx_dispatch(void *priv, struct monc_conn *con,
+			    struct monc_msg *msg)
+{
+	struct con_fx *fx = priv;
+
+	fx->nr_msgs++;
+	fx->last_type = le16_to_cpu(msg->hdr.type);
+	fx->last_front_len = min_t(u32, msg->front_len,
+				   sizeof(fx->last_front));
+	memcpy(fx->last_front, msg->front, fx->last_front_len);
+	monc_msg_put(msg);
+}
+
+static void con_fx_fault(void *priv, struct monc_conn *con, int err)
+{
+	struct con_fx *fx = priv;
+
+	fx->faults++;
+	fx->fault_err = err;
+}
+
+static struct monc_msg *con_fx_alloc(void *priv, struct monc_conn *con,
+				     const struct monc_msg_header *hdr,
+				     int *skip)
+{
+	return monc_msg_new(le16_to_cpu(hdr->type),
+			    le32_to_cpu(hdr->front_len), GFP_KERNEL);
+}
+
+static const struct monc_conn_ops con_fx_ops = {
+	.dispatch = con_fx_dispatch,
+	.fault = con_fx_fault,
+	.alloc_msg = con_fx_alloc,
+};
+
+static int con_fx_res_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void con_fx_res_free(struct kunit_resource *res)
+{
+	struct con_fx *fx = res->data;
+
+	if (fx->con)
+		monc_tcp_transport.close(fx->con);
+	fx->con = NULL;
+}
+
+static struct con_fx *con_fx_open(struct kunit *test)
+{
+	struct con_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fx);
+	fx->test = test;
+	fx->tp.in = fx->in;
+	fx->tp.out = fx->out;
+	fx->tp.out_cap = sizeof(fx->out);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, con_fx_res_init,
+							 con_fx_res_free,
+							 GFP_KERNEL, fx));
+	fx->con = monc_msgr2_test_open(&con_fx_ops, fx, &fx->tp, CAP_PORT);
+	KUNIT_ASSERT_NOT_NULL(test, fx->con);
+	return fx;
+}
+
+static void con_fx_feed(struct con_fx *fx, const void *buf, size_t len)
+{
+	KUNIT_ASSERT_LE(fx->test, fx->tp.in_len + len, sizeof(fx->in));
+	memcpy(fx->in + fx->tp.in_len, buf, len);
+	fx->tp.in_len += len;
+}
+
+/* The session's MAuth hello for client.admin, auth none, global id 0. */
+static void con_fx_send_hello(struct con_fx *fx)
+{
+	struct monc_msg *msg = monc_msg_new(MONC_MSG_AUTH, 128, GFP_KERNEL);
+	void *p, *end, *len_at, *payload;
+
+	KUNIT_ASSERT_NOT_NULL(fx->test, msg);
+	p = msg->front;
+	end = p + msg->front_alloc;
+	monc_enc_u64(&p, end, 0);
+	monc_enc_u16(&p, end, 0xffff);
+	monc_enc_u64(&p, end, 0);
+	monc_enc_u32(&p, end, 0);			/* protocol: hello */
+	len_at = p;
+	monc_enc_u32(&p, end, 0);
+	payload = p;
+	monc_enc_u8(&p, end, 1);
+	monc_enc_u32(&p, end, 1);
+	monc_enc_u32(&p, end, 1);			/* auth none */
+	monc_enc_u32(&p, end, MONC_ENTITY_TYPE_CLIENT);
+	monc_enc_str(&p, end, "admin", 5);
+	monc_enc_u64(&p, end, 0);
+	put_unaligned_le32(p - payload, len_at);
+	monc_enc_u32(&p, end, 0);			/* monmap epoch */
+	msg->hdr.type = cpu_to_le16(MONC_MSG_AUTH);
+	msg->front_len = p - msg->front;
+	msg->hdr.front_len = cpu_to_le32(msg->front_len);
+	KUNIT_ASSERT_EQ(fx->test, monc_tcp_transport.send(fx->con, msg), 0);
+}
+
+/* The next frame the client wrote, checked and parsed. */
+static void con_fx_next_out(struct con_fx *fx, u8 tag, struct monc_v2_frame *f)
+{
+	size_t need = 0;
+	int ret;
+
+	ret = monc_v2_parse_frame(fx->out + fx->out_seen,
+				  fx->tp.out_len - fx->out_seen, f, &need);
+	KUNIT_ASSERT_EQ(fx->test, ret, 0);
+	KUNIT_EXPECT_EQ(fx->test, f->desc.tag, tag);
+	fx->out_seen += need;
+}
+
+/*
+ * Take the connection to @stage with the captured monitor: 1 banner and
+ * HELLO in, 2 AUTH_DONE in (and our signature out), 3 session open.
+ */
+static void con_fx_stage(struct con_fx *fx, int stage,
+			 struct monc_v2_frame *ident)
+{
+	struct kunit *test = fx->test;
+	struct monc_msgr_test_info info;
+	struct monc_v2_frame f;
+
+	if (!ident)
+		ident = &f;
+
+	con_fx_send_hello(fx);
+	con_fx_feed(fx, cap_mon_banner, sizeof(cap_mon_banner));
+	con_fx_feed(fx, cap_mon_hello, sizeof(cap_mon_hello));
+	monc_msgr_test_run(fx->con);
+	KUNIT_ASSERT_EQ(test, fx->faults, 0);
+	/* our banner, HELLO and AUTH_REQUEST, as in the capture */
+	KUNIT_ASSERT_GE(test, fx->tp.out_len, (size_t)MONC_V2_BANNER_FULL_LEN);
+	KUNIT_EXPECT_EQ(test, memcmp(fx->out, kat_banner, sizeof(kat_banner)),
+			0);
+	fx->out_seen = MONC_V2_BANNER_FULL_LEN;
+	KUNIT_ASSERT_EQ(test, fx->tp.out_len - fx->out_seen,
+			sizeof(cap_client_hello) +
+			sizeof(cap_client_auth_request));
+	KUNIT_EXPECT_EQ(test, memcmp(fx->out + fx->out_seen, cap_client_hello,
+				     sizeof(cap_client_hello)), 0);
+	fx->out_seen += sizeof(cap_client_hello);
+	KUNIT_EXPECT_EQ(test, memcmp(fx->out + fx->out_seen,
+				     cap_client_auth_request,
+				     sizeof(cap_client_auth_request)), 0);
+	fx->out_seen += sizeof(cap_client_auth_request);
+	if (stage < 2)
+		return;
+
+	con_fx_feed(fx, cap_mon_auth_done, sizeof(cap_mon_auth_done));
+	monc_msgr_test_run(fx->con);	/* AUTH_DONE, handed over */
+	monc_msgr_test_run(fx->con);	/* our AUTH_SIGNATURE out */
+	KUNIT_ASSERT_EQ(test, fx->faults, 0);
+	KUNIT_EXPECT_EQ(test, fx->nr_msgs, 1U);
+	KUNIT_EXPECT_EQ(test, fx->last_type, MONC_MSG_AUTH_REPLY);
+	/* MAuthReply: protocol none, result 0, global id 4099, no payload */
+	KUNIT_ASSERT_EQ(test, fx->last_front_len, 24U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(fx->last_front), 1U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(fx->last_front + 4), 0U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(fx->last_front + 8), 4099ULL);
+	/* our signature is the monitor's frame: zeros, auth none */
+	KUNIT_ASSERT_EQ(test, fx->tp.out_len - fx->out_seen,
+			sizeof(cap_mon_auth_signature));
+	KUNIT_EXPECT_EQ(test, memcmp(fx->out + fx->out_seen,
+				     cap_mon_auth_signature,
+				     sizeof(cap_mon_auth_signature)), 0);
+	fx->out_seen += sizeof(cap_mon_auth_signature);
+	if (stage < 3)
+		return;
+
+	con_fx_feed(fx, cap_mon_auth_signature, sizeof(cap_mon_auth_signature));
+	con_fx_feed(fx, cap_mon_server_ident, sizeof(cap_mon_server_ident));
+	monc_msgr_test_run(fx->con);
+	KUNIT_ASSERT_EQ(test, fx->faults, 0);
+	con_fx_next_out(fx, MONC_V2_TAG_CLIENT_IDENT, ident);
+	monc_msgr_test_info(fx->con, &info);
+	KUNIT_EXPECT_TRUE(test, info.open);
+	KUNIT_EXPECT_NE(test, info.features, 0ULL);
+	KUNIT_EXPECT_EQ(test, monc_tcp_transport.peer_features(fx->con),
+			info.features);
+}
+
+static void con_happy_test(struct kunit *test)
+{
+	struct con_fx *fx = con_fx_open(test);
+	struct monc_entity_addr me, peer;
+	struct monc_v2_frame f;
+	struct monc_msg *msg;
+	const void *p, *end;
+	u64 gid;
+	u32 n;
+	u8 v;
+
+	con_fx_stage(fx, 3, &f);
+	/* CLIENT_IDENT: our address (any, port 0), the monitor's, gid 4099 */
+	p = f.seg[0];
+	end = p + f.desc.len[0];
+	KUNIT_ASSERT_EQ(test, monc_dec_u8(&p, end, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 2);
+	KUNIT_ASSERT_EQ(test, monc_dec_u32(&p, end, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_ASSERT_EQ(test, monc_dec_addr(&p, end, &me), 0);
+	KUNIT_EXPECT_EQ(test, me.type, (u32)MONC_ADDR_TYPE_ANY);
+	KUNIT_ASSERT_EQ(test, monc_dec_addr(&p, end, &peer), 0);
+	KUNIT_EXPECT_EQ(test, peer.type, (u32)MONC_ADDR_TYPE_MSGR2);
+	KUNIT_ASSERT_EQ(test, monc_dec_u64(&p, end, &gid), 0);
+	KUNIT_EXPECT_EQ(test, gid, 4099ULL);
+
+	/* a map and a keepalive ack in: the map is handed over whole */
+	con_fx_feed(fx, cap_mon_monmap, sizeof(cap_mon_monmap));
+	con_fx_feed(fx, cap_mon_keepalive2_ack, sizeof(cap_mon_keepalive2_ack));
+	monc_msgr_test_run(fx->con);
+	KUNIT_EXPECT_EQ(test, fx->faults, 0);
+	KUNIT_EXPECT_EQ(test, fx->nr_msgs, 2U);
+	KUNIT_EXPECT_EQ(test, fx->last_type, MONC_MSG_MON_MAP);
+	KUNIT_EXPECT_NE(test, monc_tcp_transport.last_keepalive_ack(fx->con),
+			0UL);
+
+	/* a message out: MESSAGE, seq 1, acking the map */
+	msg = monc_msg_new(MONC_MSG_MON_SUBSCRIBE, 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	memset(msg->front, 0xab, 16);
+	msg->hdr.type = cpu_to_le16(MONC_MSG_MON_SUBSCRIBE);
+	KUNIT_ASSERT_EQ(test, monc_tcp_transport.send(fx->con, msg), 0);
+	monc_tcp_transport.keepalive(fx->con);
+	monc_msgr_test_run(fx->con);
+	KUNIT_EXPECT_EQ(test, fx->faults, 0);
+	con_fx_next_out(fx, MONC_V2_TAG_ACK, &f);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(f.seg[0]), 1ULL);
+	con_fx_next_out(fx, MONC_V2_TAG_KEEPALIVE2, &f);
+	con_fx_next_out(fx, MONC_V2_TAG_MESSAGE, &f);
+	KUNIT_EXPECT_EQ(test, f.desc.nseg, 2);
+	KUNIT_EXPECT_EQ(test, f.desc.len[1], 16U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(f.seg[0]), 1ULL);
+	/* ack_seq: header2 bytes 28..35 */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(f.seg[0] + 28), 1ULL);
+	KUNIT_EXPECT_EQ(test, fx->out_seen, fx->tp.out_len);
+}
+
+/* The bytes a hostile case feeds after its stage, and what must follow. */
+struct con_bad {
+	const char *name;
+	int stage;		/* con_fx_stage() first: 0 none, 1, 2, 3 */
+	void (*make)(u8 *buf, size_t *len);
+	bool eof;		/* the peer closes after the bytes */
+	int err;		/* the fault expected */
+};
+
+static void put_preamble(u8 *buf, u8 tag, u8 nseg, u32 len0, u32 len1)
+{
+	struct monc_v2_desc d = { .tag = tag, .nseg = nseg };
+
+	d.len[0] = len0;
+	d.len[1] = len1;
+	monc_v2_encode_preamble(&d, buf);
+}
+
+static void mk_v1_banner(u8 *b, size_t *n)
+{
+	memcpy(b, "ceph v027\n", 10);
+	memset(b + 10, 0, 16);
+	*n = 26;
+}
+
+static void mk_compression_required(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_banner, sizeof(cap_mon_banner));
+	put_unaligned_le64(MONC_V2_FEATURE_COMPRESSION, b + 18);
+	*n = sizeof(cap_mon_banner);
+}
+
+static void mk_truncated_banner(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_banner, 14);
+	*n = 14;
+}
+
+static void mk_truncated_preamble(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_banner, sizeof(cap_mon_banner));
+	memcpy(b + sizeof(cap_mon_banner), cap_mon_hello, 20);
+	*n = sizeof(cap_mon_banner) + 20;
+}
+
+static void mk_bad_preamble_crc(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_banner, sizeof(cap_mon_banner));
+	memcpy(b + sizeof(cap_mon_banner), cap_mon_hello, sizeof(cap_mon_hello));
+	b[sizeof(cap_mon_banner) + 29] ^= 0x10;
+	*n = sizeof(cap_mon_banner) + sizeof(cap_mon_hello);
+}
+
+static void mk_bad_control_crc(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_banner, sizeof(cap_mon_banner));
+	memcpy(b + sizeof(cap_mon_banner), cap_mon_hello, sizeof(cap_mon_hello));
+	b[sizeof(cap_mon_banner) + sizeof(cap_mon_hello) - 1] ^= 0x01;
+	*n = sizeof(cap_mon_banner) + sizeof(cap_mon_hello);
+}
+
+static void mk_hello_then(u8 *b, size_t *n, const u8 *pre)
+{
+	memcpy(b, cap_mon_banner, sizeof(cap_mon_banner));
+	memcpy(b + sizeof(cap_mon_banner), pre, MONC_V2_PREAMBLE_LEN);
+	*n = sizeof(cap_mon_banner) + MONC_V2_PREAMBLE_LEN;
+}
+
+static void mk_zero_segments(u8 *b, size_t *n)
+{
+	u8 pre[MONC_V2_PREAMBLE_LEN];
+
+	put_preamble(pre, MONC_V2_TAG_HELLO, 0, 36, 0);
+	mk_hello_then(b, n, pre);
+}
+
+static void mk_five_segments(u8 *b, size_t *n)
+{
+	u8 pre[MONC_V2_PREAMBLE_LEN];
+
+	put_preamble(pre, MONC_V2_TAG_HELLO, 5, 36, 1);
+	mk_hello_then(b, n, pre);
+}
+
+static void mk_oversized_control(u8 *b, size_t *n)
+{
+	u8 pre[MONC_V2_PREAMBLE_LEN];
+
+	put_preamble(pre, MONC_V2_TAG_HELLO, 1, MONC_V2_MAX_CONTROL_LEN + 1, 0);
+	mk_hello_then(b, n, pre);
+}
+
+static void mk_unknown_tag(u8 *b, size_t *n)
+{
+	u8 pre[MONC_V2_PREAMBLE_LEN];
+
+	put_preamble(pre, MONC_V2_TAG_MAX + 1, 1, 8, 0);
+	mk_hello_then(b, n, pre);
+}
+
+static void mk_control_two_segments(u8 *b, size_t *n)
+{
+	u8 pre[MONC_V2_PREAMBLE_LEN];
+
+	put_preamble(pre, MONC_V2_TAG_HELLO, 2, 36, 4);
+	mk_hello_then(b, n, pre);
+}
+
+static void mk_closed_mid_frame(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_auth_done, 40);
+	*n = 40;
+}
+
+static void mk_frame(u8 *b, size_t *n, u8 tag, const void *body, u32 len)
+{
+	const void *segs[1] = { body };
+	ssize_t r = monc_v2_build_frame(tag, segs, &len, 1, b, 512);
+
+	*n = r > 0 ? r : 0;
+}
+
+static void mk_hello_again(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_hello, sizeof(cap_mon_hello));
+	*n = sizeof(cap_mon_hello);
+}
+
+static void mk_ident_in_auth(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_server_ident, sizeof(cap_mon_server_ident));
+	*n = sizeof(cap_mon_server_ident);
+}
+
+static void mk_message_in_auth(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_monmap, sizeof(cap_mon_monmap));
+	*n = sizeof(cap_mon_monmap);
+}
+
+static void mk_done_secure(u8 *b, size_t *n)
+{
+	u8 body[8 + 4 + 4] = { 3, 0x10 };
+
+	put_unaligned_le32(MONC_V2_CON_MODE_SECURE, body + 8);
+	mk_frame(b, n, MONC_V2_TAG_AUTH_DONE, body, sizeof(body));
+}
+
+static void mk_done_no_gid(u8 *b, size_t *n)
+{
+	u8 body[8 + 4 + 4] = { 0 };
+
+	put_unaligned_le32(MONC_V2_CON_MODE_CRC, body + 8);
+	mk_frame(b, n, MONC_V2_TAG_AUTH_DONE, body, sizeof(body));
+}
+
+static void mk_done_payload_past_end(u8 *b, size_t *n)
+{
+	u8 body[8 + 4 + 4 + 2] = { 3, 0x10 };
+
+	put_unaligned_le32(MONC_V2_CON_MODE_CRC, body + 8);
+	put_unaligned_le32(3, body + 12);
+	mk_frame(b, n, MONC_V2_TAG_AUTH_DONE, body, sizeof(body));
+}
+
+static void mk_reply_more_for_none(u8 *b, size_t *n)
+{
+	u8 body[4 + 2] = { 2 };
+
+	mk_frame(b, n, MONC_V2_TAG_AUTH_REPLY_MORE, body, sizeof(body));
+}
+
+static void mk_bad_signature(u8 *b, size_t *n)
+{
+	u8 sig[32];
+
+	memset(sig, 0, sizeof(sig));
+	sig[31] = 1;
+	mk_frame(b, n, MONC_V2_TAG_AUTH_SIGNATURE, sig, sizeof(sig));
+}
+
+static void mk_short_signature(u8 *b, size_t *n)
+{
+	u8 sig[31] = { 0 };
+
+	mk_frame(b, n, MONC_V2_TAG_AUTH_SIGNATURE, sig, sizeof(sig));
+}
+
+static void mk_done_twice(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_auth_done, sizeof(cap_mon_auth_done));
+	*n = sizeof(cap_mon_auth_done);
+}
+
+static void mk_message_bad_epilogue(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_monmap, sizeof(cap_mon_monmap));
+	b[sizeof(cap_mon_monmap) - 1] ^= 0x80;
+	*n = sizeof(cap_mon_monmap);
+}
+
+static void mk_message_aborted(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_monmap, sizeof(cap_mon_monmap));
+	b[sizeof(cap_mon_monmap) - MONC_V2_EPILOGUE_LEN] = 0x0d;
+	*n = sizeof(cap_mon_monmap);
+}
+
+static void mk_message_oversized_front(u8 *b, size_t *n)
+{
+	put_preamble(b, MONC_V2_TAG_MESSAGE, 2, MONC_V2_HEADER2_LEN,
+		     MONC_V2_MAX_FRONT_LEN + 1);
+	*n = MONC_V2_PREAMBLE_LEN;
+}
+
+static void mk_message_short_header(u8 *b, size_t *n)
+{
+	u8 hdr[MONC_V2_HEADER2_LEN - 1] = { 1 };
+
+	mk_frame(b, n, MONC_V2_TAG_MESSAGE, hdr, sizeof(hdr));
+}
+
+static void mk_message_seq_gap(u8 *b, size_t *n)
+{
+	u8 hdr[MONC_V2_HEADER2_LEN] = { 5 };	/* seq 5, expected 1 */
+
+	mk_frame(b, n, MONC_V2_TAG_MESSAGE, hdr, sizeof(hdr));
+}
+
+static void mk_auth_frame_when_ready(u8 *b, size_t *n)
+{
+	memcpy(b, cap_mon_auth_done, sizeof(cap_mon_auth_done));
+	*n = sizeof(cap_mon_auth_done);
+}
+
+static void mk_keepalive_short(u8 *b, size_t *n)
+{
+	u8 body[4] = { 0 };
+
+	mk_frame(b, n, MONC_V2_TAG_KEEPALIVE2, body, sizeof(body));
+}
+
+static void mk_session_reset(u8 *b, size_t *n)
+{
+	u8 body[1] = { 1 };
+
+	mk_frame(b, n, MONC_V2_TAG_SESSION_RESET, body, sizeof(body));
+}
+
+static void mk_closed_when_ready(u8 *b, size_t *n)
+{
+	*n = 0;
+}
+
+static const struct con_bad con_bad_cases[] = {
+	{ "msgr v1 banner", 0, mk_v1_banner, false, -EPROTO },
+	{ "compression required", 0, mk_compression_required, false,
+	  -EOPNOTSUPP },
+	{ "closed in the banner", 0, mk_truncated_banner, true, -ECONNRESET },
+	{ "truncated preamble", 0, mk_truncated_preamble, true, -ECONNRESET },
+	{ "bad preamble crc", 0, mk_bad_preamble_crc, false, -EBADMSG },
+	{ "bad control crc", 0, mk_bad_control_crc, false, -EBADMSG },
+	{ "zero segments", 0, mk_zero_segments, false, -EINVAL },
+	{ "five segments", 0, mk_five_segments, false, -EINVAL },
+	{ "oversized control segment", 0, mk_oversized_control, false,
+	  -EINVAL },
+	{ "unknown tag", 0, mk_unknown_tag, false, -EINVAL },
+	{ "control frame of two segments", 0, mk_control_two_segments, false,
+	  -EPROTO },
+	{ "hello twice", 1, mk_hello_again, false, -EPROTO },
+	{ "server ident during auth", 1, mk_ident_in_auth, false, -EPROTO },
+	{ "message during auth", 1, mk_message_in_auth, false, -EPROTO },
+	{ "closed mid-frame", 1, mk_closed_mid_frame, true, -ECONNRESET },
+	{ "auth done in secure mode", 1, mk_done_secure, false, -EPROTO },
+	{ "auth done without a global id", 1, mk_done_no_gid, false, -EPROTO },
+	{ "auth done payload past the end", 1, mk_done_payload_past_end, false,
+	  -EPROTO },
+	{ "auth reply more for auth none", 1, mk_reply_more_for_none, false,
+	  -EPROTO },
+	{ "bad auth signature", 2, mk_bad_signature, false, -EPROTO },
+	{ "short auth signature", 2, mk_short_signature, false, -EPROTO },
+	{ "auth done twice", 2, mk_done_twice, false, -EPROTO },
+	{ "message with a bad epilogue crc", 3, mk_message_bad_epilogue, false,
+	  -EBADMSG },
+	{ "message aborted by its sender", 3, mk_message_aborted, false,
+	  -EINVAL },
+	{ "oversized front", 3, mk_message_oversized_front, false, -EINVAL },
+	{ "short message header", 3, mk_message_short_header, false, -EPROTO },
+	{ "message seq gap", 3, mk_message_seq_gap, false, -EBADE },
+	{ "auth frame in session", 3, mk_auth_frame_when_ready, false,
+	  -EPROTO },
+	{ "short keepalive2", 3, mk_keepalive_short, false, -EPROTO },
+	{ "session reset", 3, mk_session_reset, false, -ECONNRESET },
+	{ "closed in session", 3, mk_closed_when_ready, true, -ECONNRESET },
+};
+
+static void con_bad_desc(const struct con_bad *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(con_bad, con_bad_cases, con_bad_desc);
+
+static void con_hostile_test(struct kunit *test)
+{
+	const struct con_bad *c = test->param_value;
+	struct con_fx *fx = con_fx_open(test);
+	struct monc_msgr_test_info info;
+	struct monc_msg *msg;
+	unsigned int msgs;
+	u8 *buf;
+	size_t n = 0;
+
+	buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	if (c->stage)
+		con_fx_stage(fx, c->stage, NULL);
+	else
+		con_fx_send_hello(fx);
+	msgs = fx->nr_msgs;
+	c->make(buf, &n);
+	con_fx_feed(fx, buf, n);
+	fx->tp.eof = c->eof;
+	monc_msgr_test_run(fx->con);
+	monc_msgr_test_run(fx->con);
+	KUNIT_EXPECT_EQ(test, fx->faults, 1);
+	KUNIT_EXPECT_EQ(test, fx->fault_err, c->err);
+	/* nothing made of the bad frame reached the session */
+	KUNIT_EXPECT_EQ(test, fx->nr_msgs, msgs);
+	monc_msgr_test_info(fx->con, &info);
+	KUNIT_EXPECT_TRUE(test, info.dead);
+	msg = monc_msg_new(MONC_MSG_STATFS, 8, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, monc_tcp_transport.send(fx->con, msg), -ENOTCONN);
+	monc_tcp_transport.close(fx->con);
+	fx->con = NULL;
+	KUNIT_EXPECT_EQ(test, monc_msgr_test_nr_conns(), 0);
+}
+
 static struct kunit_case msgr2_cases[] = {
 	KUNIT_CASE(crc32c_check_test),
 	KUNIT_CASE(banner_test),
@@ -973,7 +1583,18 @@ static struct kunit_suite msgr2_suite = {
 	.test_cases = msgr2_cases,
 };
 
-kunit_test_suite(msgr2_suite);
+static struct kunit_case msgr2_con_cases[] = {
+	KUNIT_CASE(con_happy_test),
+	KUNIT_CASE_PARAM(con_hostile_test, con_bad_gen_params),
+	{}
+};
+
+static struct kunit_suite msgr2_con_suite = {
+	.name = "monc_msgr2_con",
+	.test_cases = msgr2_con_cases,
+};
+
+kunit_test_suites(&msgr2_suite, &msgr2_con_suite);
 
 MODULE_DESCRIPTION("KUnit tests of monc's msgr2.1 frame codec");
 MODULE_LICENSE("GPL");

@@ -41,9 +41,10 @@
  * name, secret (a keyring's base64 cephx key: selects auth cephx),
  * mount_timeout_ms, keepalive_interval_ms, keepalive_timeout_ms,
  * hunt_interval_ms, hunt_backoff, hunt_max_mult, hunt_parallel,
- * nomdsmap (do not register an mdsmap handler), and fs (a filesystem's
- * name: subscribe to fsmap.user, find the name's fscid there and follow
- * that filesystem's mdsmap with monc_follow_fs(); "maps" then says the
+ * ms_mode (fs/ceph's values: legacy, crc, prefer-crc, ...), nomdsmap
+ * (do not register an mdsmap handler), and fs (a filesystem's name:
+ * subscribe to fsmap.user, find the name's fscid there and follow that
+ * filesystem's mdsmap with monc_follow_fs(); "maps" then says the
  * fscid found and whether the last mdsmap carried the name).
  *
  * Locking: tc.rwsem (outermost) is held for writing by create and destroy
@@ -390,6 +391,13 @@ static int tc_parse_options(char *s, struct monc_options *o, char *name,
 						   NULL, NULL);
 			if (err)
 				return err;
+			continue;
+		}
+		if (!strcmp(opt, "ms_mode")) {
+			err = monc_parse_ms_mode(val);
+			if (err < 0)
+				return err;
+			o->ms_mode = err;
 			continue;
 		}
 		if (!strcmp(opt, "secret")) {

@@ -25,6 +25,10 @@
  *   keepalive_interval_ms=N, keepalive_timeout_ms=N, hunt_interval_ms=N,
  *   hunt_backoff=N, hunt_max_mult=N, hunt_parallel=N
  *                         monc's tunables (0 = monc's default)
+ *   ms_mode=MODE          legacy (msgr v1), crc, prefer-crc or prefer-secure
+ *                         (msgr2 in crc mode), as fs/ceph's; unset: monc's
+ *                         default (v1 where a monitor has it, else msgr2);
+ *                         give mon_addr ports (3300 for msgr2)
  *   fs=NAME               follow that filesystem's mdsmap: monfs looks the
  *                         name up in the fsmap.user, as fs/ceph does for
  *                         fs= (mds_namespace=); the mount fails with ENOENT
@@ -96,6 +100,7 @@ struct monfs_opts {
 	bool has_secret;
 	bool has_name;
 	char fs_name[MONFS_FS_NAME_MAX + 1];	/* fs=, or empty */
+	char ms_mode[16];		/* ms_mode=, or empty */
 	unsigned int mount_timeout_s;
 	unsigned int nparams;	/* options parsed, for reconfigure */
 };
@@ -126,6 +131,7 @@ enum {
 	MONFS_OPT_HUNT_BACKOFF,
 	MONFS_OPT_HUNT_MAX_MULT,
 	MONFS_OPT_HUNT_PARALLEL,
+	MONFS_OPT_MS_MODE,
 };
 
 static const struct fs_parameter_spec monfs_params[] = {
@@ -141,6 +147,7 @@ static const struct fs_parameter_spec monfs_params[] = {
 	fsparam_u32("hunt_backoff", MONFS_OPT_HUNT_BACKOFF),
 	fsparam_u32("hunt_max_mult", MONFS_OPT_HUNT_MAX_MULT),
 	fsparam_u32("hunt_parallel", MONFS_OPT_HUNT_PARALLEL),
+	fsparam_string("ms_mode", MONFS_OPT_MS_MODE),
 	{}
 };
 
@@ -455,6 +462,16 @@ static int monfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 				      v, MONC_MAX_MONS);
 		o->monc.hunt_parallel = v;
 		return 0;
+	case MONFS_OPT_MS_MODE:
+		err = monc_parse_ms_mode(param->string);
+		if (err < 0)
+			return invalf(fc, "monfs: unknown ms_mode=%s",
+				      param->string);
+		if (err == MONC_MS_MODE_SECURE)
+			return invalf(fc, "monfs: ms_mode=secure: monc has no secure mode yet");
+		o->monc.ms_mode = err;
+		strscpy(o->ms_mode, param->string, sizeof(o->ms_mode));
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -536,6 +553,8 @@ static int monfs_show_options(struct seq_file *m, struct dentry *root)
 		seq_show_option(m, "fs", o->fs_name);
 	if (o->has_secret)
 		seq_puts(m, ",secret=<hidden>");
+	if (o->ms_mode[0])
+		seq_show_option(m, "ms_mode", o->ms_mode);
 	monfs_show_uint(m, "mount_timeout", o->mount_timeout_s);
 	monfs_show_uint(m, "keepalive_interval_ms", o->monc.keepalive_interval_ms);
 	monfs_show_uint(m, "keepalive_timeout_ms", o->monc.keepalive_timeout_ms);
