@@ -12,7 +12,8 @@
 # (0.5 s) and starts inside UML, where monmaptool and mkfs cost ~10 s.
 #
 # Monitors are named a, b, c and numbered 0, 1, 2 (their monmap rank); monitor
-# N listens on v1:127.0.0.1:$((MONC_BASE_PORT + N)), msgr v1 only.
+# N listens on v1:127.0.0.1:$((MONC_BASE_PORT + N)), msgr v1 only (with
+# MONC_MSGR=v2: on v2:127.0.0.1:$((MONC_BASE_PORT + N)), msgr2 only).
 #
 # Environment:
 #   MONC_CEPH         the Ceph release: pacific (default), reef or tentacle
@@ -22,7 +23,10 @@
 #   MONC_CLUSTER_DIR  scratch directory (default /tmp/monc-cluster); wiped first
 #   MONC_AUTH         none (default), cephx, or cephx,none (both allowed: one
 #                     cluster for a none and a cephx client; env says cephx)
-#   MONC_BASE_PORT    first port (default 6789)
+#   MONC_BASE_PORT    first port (default 6789; 3300 with MONC_MSGR=v2)
+#   MONC_MSGR         v1 (default): monitors bound to msgr v1 only; v2: bound
+#                     to msgr2 only (ms_bind_msgr1 = false), and the env says
+#                     MONC_MS_MODE=crc for the clients
 #   MONC_TMPFS=1      mount a tmpfs on MONC_CLUSTER_DIR first (the UML init does)
 #   MONC_READY_TIMEOUT seconds to wait for quorum (default 240)
 #   MONC_MON_LEASE, MONC_MON_ELECTION_TIMEOUT  seconds (default 3 and 3; Ceph's
@@ -71,7 +75,12 @@ nmons=${1:-${MONC_MONS:-1}}
 dir=${MONC_CLUSTER_DIR:-/tmp/monc-cluster}
 final=$dir
 auth=${MONC_AUTH:-none}
-base=${MONC_BASE_PORT:-6789}
+msgr=${MONC_MSGR:-v1}
+case "$msgr" in
+v1) base=${MONC_BASE_PORT:-6789} bind1=true bind2=false ;;
+v2) base=${MONC_BASE_PORT:-3300} bind1=false bind2=true ;;
+*) echo "start.sh: MONC_MSGR must be v1 or v2" >&2; exit 2 ;;
+esac
 
 case "$nmons" in 1|2|3) ;; *) echo "start.sh: NMONS must be 1..3" >&2; exit 2 ;; esac
 # cephx,none: a cluster that allows both (the monitors take what the client
@@ -144,7 +153,7 @@ addrs=()
 hosts=()
 for ((i = 0; i < nmons; i++)); do
 	addrs+=("127.0.0.1:$((base + i))")
-	hosts+=("v1:127.0.0.1:$((base + i))")
+	hosts+=("$msgr:127.0.0.1:$((base + i))")
 done
 addr_list=$(IFS=,; echo "${addrs[*]}")
 host_list=$(IFS=,; echo "${hosts[*]}")
@@ -159,8 +168,8 @@ cat >"$dir/ceph.conf" <<EOF
 [global]
 fsid = $fsid
 mon_host = $host_list
-ms_bind_msgr1 = true
-ms_bind_msgr2 = false
+ms_bind_msgr1 = $bind1
+ms_bind_msgr2 = $bind2
 ms_bind_ipv6 = false
 auth_cluster_required = $authline
 auth_service_required = $authline
@@ -216,7 +225,7 @@ fi
 # One monmaptool call (each costs seconds under UML).
 addargs=()
 for ((i = 0; i < nmons; i++)); do
-	addargs+=(--add "${ids[i]}" "v1:${addrs[i]}")
+	addargs+=(--add "${ids[i]}" "$msgr:${addrs[i]}")
 done
 ceph_x monmaptool --create --fsid "$fsid" "${addargs[@]}" "${cipherargs[@]}" \
 	"$dir/monmap" >/dev/null
@@ -246,6 +255,7 @@ done
 	echo "export MONC_MON_ADDRS=$addr_list"
 	echo "export MONC_MON_HOST=$host_list"
 	echo "export MONC_AUTH=$auth"
+	[ "$msgr" = v2 ] && echo "export MONC_MS_MODE=crc"
 	echo "export MONC_CEPH=$CEPH_RELEASE"
 	echo "export MONC_CEPH_ROOT=$CEPH_ROOT"
 	if [ "$auth" = cephx ]; then

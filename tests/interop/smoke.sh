@@ -27,9 +27,11 @@ ALL=$REPLY
 # the connection): 5 s, so that a loaded host does not make it flap.
 opts="mon_addr=$ALL,keepalive_interval_ms=1000,keepalive_timeout_ms=5000,mount_timeout_ms=60000"
 [ "${MONC_AUTH:-none}" = cephx ] && opts+=",name=admin,secret=$MONC_ADMIN_KEY"
+# A msgr2-only cluster (tests/cluster/start.sh MONC_MSGR=v2) says crc.
+[ -n "${MONC_MS_MODE:-}" ] && opts+=",ms_mode=$MONC_MS_MODE"
 vers=
 [ -r "$MONC_CLUSTER_DIR/versions" ] && vers=$(tr '\n' ' ' <"$MONC_CLUSTER_DIR/versions")
-diag "Ceph ${MONC_CEPH:-?}: ${vers% }; auth ${MONC_AUTH:-none}; $nmons monitors"
+diag "Ceph ${MONC_CEPH:-?}: ${vers% }; auth ${MONC_AUTH:-none}; $nmons monitors${MONC_MS_MODE:+; ms_mode $MONC_MS_MODE}"
 
 # session_kv KEY: REPLY=the value of "KEY: value" in the client's debugfs
 # session file.

@@ -381,6 +381,7 @@ add_phase() {
 	if [ "${MONC_CLUSTER:-1}" = 1 ]; then
 		# shellcheck disable=SC2046 # cephx_env prints VAR=VALUE words
 		env MONC_CEPH="$rel" MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH="$auth" \
+			MONC_MSGR="${MONC_PHASE_MSGR:-v1}" \
 			MONC_TICKET_TTL=$([[ $auth == cephx* ]] && echo "$pttl") \
 			$([[ $auth == cephx* ]] && cephx_env "$rel") \
 			"$umlsrc/tests/cluster/start.sh" --prepare "$dir/cluster-seed-$name" "$nmons" \
@@ -441,10 +442,19 @@ check)
 		fi
 	done
 	if new_lane "$release" "$release" 1; then
-		add_phase "$release" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${main_scripts# }" || true
+		[ -z "$main_scripts" ] ||
+			add_phase "$release" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${main_scripts# }" || true
 		selected_scripts "$scripts_dir"/*cephx*.sh
 		if [ -n "$REPLY" ] && [ "${MONC_AUTH:-none}" != cephx ] && [ "${MONC_CEPHX_PHASE:-1}" = 1 ]; then
 			add_phase "$release" cephx @cephx cephx "${MONC_MONS:-3}" "$ttl" "$REPLY" || true
+		fi
+		# msgr2 (issue #14): tests/msgr2/*.sh against monitors bound to
+		# msgr2 only, with the release's cephx, then auth none on the
+		# same cluster (MONC_V2_PHASE=0: none).
+		selected_scripts "$umlsrc"/tests/msgr2/*.sh
+		if [ -n "$REPLY" ] && [ "${MONC_V2_PHASE:-1}" = 1 ]; then
+			MONC_PHASE_MSGR=v2 add_phase "$release" v2_cephx @v2-cephx cephx,none "${MONC_MONS:-3}" "$ttl" "$REPLY" &&
+				add_phase "$release" v2_none @v2-none =none "${MONC_MONS:-3}" "" "$REPLY" || true
 		fi
 	fi
 	if [ -n "$split_scripts" ] && new_lane "$release-b" "$release" 0; then
