@@ -18,11 +18,13 @@ Modes:
         The harness (used by tests/integration/50-fakemon.sh inside UML):
         listen on --port, and for each case mount a monc client with
         mon_addr=fake/real, statfs, check, unmount; print TAP.
+        With --cephx-key KEY [--sample]: the cephx cases instead (aes
+        and aes256k; see gen_cephx_cases).
   fakemon.py serve --fsid UUID --real 127.0.0.1:6789 --case NAME
         Serve one case forever (for manual poking).
 
 Wire facts come from /work/shared/protocol/*.txt (Pacific 16.2.15 captures)
-and from include/linux/ceph/msgr.h.
+and from include/linux/ceph/msgr.h; cephx from tests/gen_cephx_vectors.py.
 """
 
 import argparse
@@ -518,6 +520,7 @@ class Conn:
         # Mark it first: the client may act on the fault before we return.
         case.done = not case.repeat
         case.exercised = True
+        case.fault_at = time.monotonic()
         case.note("fault sent at %s" % stage)
         action = case.fault(self, ctx) or "close"
         if self.srv.on_fault:
@@ -636,6 +639,9 @@ class Conn:
         srv = self.srv
         if typ == MSG_AUTH:
             self.case.saw_auth = True
+            if self.case.cx:
+                cx_dispatch_auth(self, m)
+                return
             if self.fault("auth", m):
                 return
             srv.global_id += 1
@@ -701,7 +707,9 @@ class Case:
     """One hostile scenario.
 
     stage: where the fault is sent: accept, connect, ready, auth, monmap,
-      subscribe, suback, session, statfs, version, keepalive.
+      subscribe, suback, session, statfs, version, keepalive; for cephx
+      cases also cx-challenge (the CephXServerChallenge) and cx-reply (the
+      ticket reply).
     fault(conn, ctx) sends the fault and returns "close" (default: close
       after a short grace) or "continue" (keep serving normally).
     expect: "recover" (a statfs through the mount must then succeed with
@@ -733,6 +741,8 @@ class Case:
         self.flap_mount_ms = 10000
         self.flap_max_conns = 10
         self.flap_reason = ""
+        # cephx cases (gen_cephx_cases): a CephxCase
+        self.cx = None
         self.reset()
 
     def reset(self):
@@ -742,6 +752,7 @@ class Case:
         self.notes = []
         self.errors = []
         self.fault_ctx = None
+        self.fault_at = None
         self.gave_up = None
         self.after_fault = []
         self.saw_auth = False
@@ -1420,6 +1431,254 @@ def flood(typ, front, n, tid=0):
 
 
 # --------------------------------------------------------------------------
+# cephx, server side (issue #12): both key types, aes (CryptoKey type 1) and
+# aes256k (type 2, AES256KRB5). The crypto and every payload come from
+# tests/gen_cephx_vectors.py, imported (it needs python3-cryptography, so
+# only the cephx cases import it): the replies the fake sends are the ones
+# whose known answers tests/auth_test.c checks monc against, sealed with
+# the key the harness gives the client instead of the generator's own.
+
+MONC_AUTH_CEPHX = 2
+CX_CIPHERS = ("aes", "aes256k")
+# a key per cipher that no cluster knows: the client's key for the cipher
+# the real cluster does not take (Tentacle's default takes aes256k only)
+CX_FOREIGN = {"aes": bytes.fromhex("7c1f3a9e5b2d4c6f8a0e1d2c3b4a5968"),
+              "aes256k": bytes(range(0xC0, 0xE0))}
+_GEN = None
+_GEN_LOCK = threading.Lock()
+
+
+def cx_gen():
+    """tests/gen_cephx_vectors.py, imported once."""
+    global _GEN
+    if _GEN is None:
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        if here not in sys.path:
+            sys.path.insert(0, here)
+        import gen_cephx_vectors
+        _GEN = gen_cephx_vectors
+    return _GEN
+
+
+def cx_cipher_of(name):
+    g = cx_gen()
+    return g.AES if name == "aes" else g.K5
+
+
+def cx_key_b64(key):
+    """The keyring form of @key (what secret= takes): a CryptoKey."""
+    return base64.b64encode(cx_gen().crypto_key(key)).decode()
+
+
+def cx_parse_key(b64):
+    """(cipher name, raw key) of a keyring's base64 CryptoKey."""
+    blob = base64.b64decode(b64)
+    ktype, klen = struct.unpack_from("<H", blob, 0)[0], \
+        struct.unpack_from("<H", blob, 10)[0]
+    return {1: "aes", 2: "aes256k"}[ktype], blob[12:12 + klen]
+
+
+def cx_material(cipher, secret):
+    """The good ticket reply and the generator's malformed ones, (name,
+    payload, "-EINVAL"|"-EACCES"), for @cipher sealed with @secret."""
+    g = cx_gen()
+    with _GEN_LOCK:
+        g.use(cx_cipher_of(cipher))
+        g.SECRET = secret
+        good = g.first_reply()
+        # the seals the generator makes between the first reply and the
+        # malformed ones: so that aes256k's confounders, and with them the
+        # bytes, are tests/auth_test.c's when @secret is the generator's
+        g.renewal_reply()
+        bad = g.malformed()
+        g.use(g.AES)
+    return good, bad
+
+
+def cx_proof(cipher, secret, server, client):
+    """CephXAuthenticate's proof of @secret (the generator's)."""
+    g = cx_gen()
+    with _GEN_LOCK:
+        g.CIPHER = cx_cipher_of(cipher)
+        k = g.challenge_key(secret, server, client)
+        g.CIPHER = g.AES
+    return k
+
+
+def cx_parse_mauth(front):
+    """MAuth front: paxos (18 bytes), le32 protocol, le32 len + payload."""
+    proto, n = struct.unpack_from("<II", front, 18)
+    return proto, front[26:26 + n]
+
+
+def cx_hello_methods(payload):
+    """The methods a hello (protocol 0) offers."""
+    n = struct.unpack_from("<I", payload, 1)[0]
+    return [struct.unpack_from("<I", payload, 5 + 4 * i)[0]
+            for i in range(min(n, 16))]
+
+
+def cx_parse_authenticate(payload):
+    """CephXRequestHeader + CephXAuthenticate: (op, v, client challenge,
+    proof, old ticket blob length, other_keys)."""
+    op, v, client, key = struct.unpack_from("<HBQQ", payload, 0)
+    p = 19
+    _bv, _sid, blen = struct.unpack_from("<BQI", payload, p)
+    p += 13 + blen
+    other = struct.unpack_from("<I", payload, p)[0]
+    return op, v, client, key, blen, other
+
+
+class CephxCase:
+    """The cephx part of a Case: the cipher, the client's key and what
+    replaces the challenge ("cx-challenge") or the ticket reply
+    ("cx-reply")."""
+
+    def __init__(self, cipher, secret, real, err=None, payload=None):
+        self.cipher = cipher
+        self.secret = secret
+        self.real = real            # the real cluster knows this key
+        self.err = err              # monc's verdict on the fault
+        self.payload = payload      # the crafted cephx payload
+        self.good = None            # the good ticket reply
+        self.server_challenge = 0x651DE1E4053CA7DF
+
+    def secret_b64(self):
+        return cx_key_b64(self.secret)
+
+
+def cx_reply(conn, payload, protocol=MONC_AUTH_CEPHX, result=0):
+    conn.srv.global_id += 1
+    conn.send_msg(MSG_AUTH_REPLY, auth_reply_front(
+        protocol=protocol, result=result, global_id=conn.srv.global_id,
+        payload=payload).bytes())
+
+
+def cx_send_payload(conn, ctx):
+    """The fault of a cephx case: its crafted payload in an MAuthReply."""
+    cx_reply(conn, conn.case.cx.payload)
+    return "close"
+
+
+def cx_dispatch_auth(conn, m):
+    """MAuth of a cephx case: challenge, check the client's proof, ticket
+    reply; the case's fault replaces one of them."""
+    case = conn.case
+    cx = case.cx
+    proto, payload = cx_parse_mauth(m["front"])
+    if proto == 0:
+        if MONC_AUTH_CEPHX not in cx_hello_methods(payload):
+            case.errors.append("the client did not offer cephx")
+            raise Closed("no cephx")
+        if conn.fault("cx-challenge", m):
+            return
+        cx_reply(conn, struct.pack("<BQ", 1, cx.server_challenge))
+        return
+    if proto != MONC_AUTH_CEPHX:
+        case.errors.append("MAuth of protocol %d" % proto)
+        raise Closed("unknown protocol")
+    op, v, client, key, blen, other = cx_parse_authenticate(payload)
+    want = cx_proof(cx.cipher, cx.secret, cx.server_challenge, client)
+    if (op, v, blen) != (0x0100, 3, 0) or key != want:
+        case.errors.append(
+            "CephXAuthenticate op %#x v%d blob %d: proof %#x, the "
+            "generator's %#x" % (op, v, blen, key, want))
+        raise Closed("bad CephXAuthenticate")
+    case.note("%s proof ok, other_keys %#x" % (cx.cipher, other))
+    if conn.fault("cx-reply", m):
+        return
+    cx_reply(conn, cx.good)
+    if conn.fault("monmap", m):
+        return
+    conn.send_msg(MSG_MON_MAP, conn.srv.good_monmap())
+
+
+def gen_cephx_cases(ciphers):
+    """The cephx families. @ciphers: {cipher: (raw key, real)} (real: the
+    real cluster knows the key; else a mount that hunts on ends in the
+    real monitor's EACCES). Per cipher C:
+      cephx-C-good          the fake's own good exchange (a control: monc
+                            must take it and subscribe)
+      cephx-challenge-C     CephXServerChallenge cut at every length,
+                            overlong, of versions 0 and 2
+      cephx-reply-C         the generator's malformed ticket replies:
+                            wrong key, bad magic/padding/HMAC, struct
+                            versions, lengths past the end, session keys
+                            of a wrong type or length, ...
+      cephx-trunc-C         the good ticket reply cut at every length
+    """
+    cases = []
+    for cipher in CX_CIPHERS:
+        if cipher not in ciphers:
+            continue
+        secret, real = ciphers[cipher]
+        good, bad = cx_material(cipher, secret)
+
+        def add(name, family, stage, err, payload, fault=cx_send_payload):
+            cx = CephxCase(cipher, secret, real, err, payload)
+            cx.good = good
+            c = Case(name, family, stage, fault)
+            c.cx = cx
+            if stage.startswith("cx-"):
+                c.must_reject_auth = True
+                c.grace = 0.3
+            cases.append(c)
+            return c
+
+        # control: the fake's good exchange, a session on the fake, and
+        # the fake answers its statfs. (Not a fall back to the real
+        # monitor: monc would present the fake's AUTH ticket there, which
+        # the real monitors cannot open, and be refused.)
+        add("cephx-%s-good" % cipher, "cephx-good-" + cipher, "statfs",
+            None, None,
+            fault=lambda conn, ctx: (conn.send_msg(
+                MSG_STATFS_REPLY, statfs_reply_front(conn.srv.fsid).bytes(),
+                tid=ctx["tid"]), "continue")[1])
+        chal = struct.pack("<BQ", 1, 0x651DE1E4053CA7DF)
+        fam = "cephx-challenge-" + cipher
+        for k in range(len(chal)):
+            add("cephx-%s-challenge-cut-%d/%d" % (cipher, k, len(chal)),
+                fam, "cx-challenge", "-EINVAL", chal[:k])
+        for name, p in (("v0", b"\0" + chal[1:]), ("v2", b"\2" + chal[1:]),
+                        ("long-1", chal + b"\0"),
+                        ("long-64", chal + bytes(64))):
+            add("cephx-%s-challenge-%s" % (cipher, name), fam,
+                "cx-challenge", "-EINVAL", p)
+        for name, p, err in bad:
+            add("cephx-%s-reply-%s" % (cipher, name), "cephx-reply-" + cipher,
+                "cx-reply", err, p)
+        for k in range(len(good)):
+            add("cephx-%s-trunc-reply-%d/%d" % (cipher, k, len(good)),
+                "cephx-trunc-" + cipher, "cx-reply", "-EINVAL", good[:k])
+    return cases
+
+
+def cx_ciphers(real_b64):
+    """gen_cephx_cases()'s ciphers: the real key's, and the other one with
+    a key the cluster does not know."""
+    cipher, key = cx_parse_key(real_b64)
+    out = {cipher: (key, True)}
+    for c in CX_CIPHERS:
+        out.setdefault(c, (CX_FOREIGN[c], False))
+    return out
+
+
+# make check's sample of the cephx cases (make soak runs them all): per
+# cipher the control, a cut and an overlong challenge, a reply under the
+# wrong key, a corrupted one (aes: padding; aes256k: HMAC), a bad struct
+# version, a length past the end, a session key of the wrong length, and
+# the ticket reply cut inside its first sealed ticket.
+CX_SAMPLE = ("-good", "-challenge-cut-4/", "-challenge-long-1",
+             "-reply-wrong_secret", "-reply-bad_padding", "-reply-bad_hmac",
+             "-reply-service_ticket_v2", "-reply-inner_blob_len_past_end",
+             "-reply-session_key_wrong_len", "-trunc-reply-40/")
+
+
+def cx_sample(cases):
+    return [c for c in cases if any(w in c.name for w in CX_SAMPLE)]
+
+
+# --------------------------------------------------------------------------
 # A tiny msgr v1 client, for --selftest on the host.
 
 class MiniClient:
@@ -1683,10 +1942,15 @@ def mini_run(srv, case):
                 pass
             return None
         c.handshake()
-        c.send_msg(MSG_AUTH, mini_auth_front())
-        if case.stage == "auth":
-            err = expect_fault(c, case, MSG_AUTH_REPLY)
-            if case.must_reject_auth:
+        if case.cx:
+            err = mini_cephx(srv, case, c)
+        else:
+            c.send_msg(MSG_AUTH, mini_auth_front())
+            err = None
+            if case.stage == "auth":
+                err = expect_fault(c, case, MSG_AUTH_REPLY)
+        if case.stage in ("auth", "cx-challenge", "cx-reply") or err:
+            if case.must_reject_auth and not err:
                 # Act like a client that took it: the fake must notice.
                 try:
                     c.send_msg(MSG_MON_SUBSCRIBE, mini_subscribe_front(),
@@ -1695,10 +1959,11 @@ def mini_run(srv, case):
                     pass
                 time.sleep(0.4)
             return err
-        m = c.read_msg(MSG_AUTH_REPLY)
-        if m.get("front") is None or struct.unpack_from(
-                "<Ii", m["front"]) != (1, 0):
-            return "bad auth reply"
+        if not case.cx:
+            m = c.read_msg(MSG_AUTH_REPLY)
+            if m.get("front") is None or struct.unpack_from(
+                    "<Ii", m["front"]) != (1, 0):
+                return "bad auth reply"
         if case.stage == "monmap":
             return expect_fault(c, case, MSG_MON_MAP)
         m = c.read_msg(MSG_MON_MAP)
@@ -1774,6 +2039,108 @@ def expect_fault(c, case, typ, tid=None):
     return None
 
 
+def c_arrays(path):
+    """{name: bytes} of the "static const u8 NAME[] = { 0x.., };" arrays
+    of a C file."""
+    out = {}
+    text = open(path).read()
+    for m in re.finditer(r"static const u8 (\w+)\[\] = \{([^}]*)\};", text):
+        out[m.group(1)] = bytes(int(x, 16) for x in
+                                re.findall(r"0x([0-9a-f]{2})", m.group(2)))
+    return out
+
+
+def selftest_cephx_known_answers():
+    """The fake's cephx against the known answers: its replies, built with
+    the generator's key, are byte for byte tests/auth_test.c's vectors
+    (the ones KUnit checks monc against, with the verdicts the harness
+    expects); its proof check accepts the real Tentacle exchange of
+    tests/cephx-capture-tentacle.txt and refuses a proof one bit off."""
+    g = cx_gen()
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    kat = c_arrays(os.path.join(tests, "auth_test.c"))
+    fails = 0
+
+    def check(name, ok, detail=""):
+        nonlocal fails
+        fails += not ok
+        print("%s - kat cephx %s%s" % ("ok" if ok else "not ok", name,
+                                        "" if ok else " (%s)" % detail))
+
+    for cipher, prefix in (("aes", "kat_aes"), ("aes256k", "kat_k5")):
+        with _GEN_LOCK:
+            g.use(cx_cipher_of(cipher))
+            secret = g.SECRET
+        good, bad = cx_material(cipher, secret)
+        check("%s good reply = %s_reply_1" % (cipher, prefix),
+              good == kat.get(prefix + "_reply_1"))
+        for name, payload, err in bad:
+            want = kat.get("%s_bad_%s" % (prefix, name))
+            check("%s %s (%s) = auth_test.c's" % (cipher, name, err),
+                  payload == want, "differs" if want else "not in auth_test.c")
+        key = kat[prefix + "_secret"]
+        want = cx_proof(cipher, key, g.SERVER_CHALLENGE, g.CLIENT_CHALLENGE_1)
+        req = kat[prefix + "_request_1"]
+        check("%s proof = %s_request_1's" % (cipher, prefix),
+              struct.unpack_from("<Q", req, 11)[0] == want)
+    cap = {}
+    with open(os.path.join(tests, "cephx-capture-tentacle.txt")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                k, v = line.split(" ", 1)
+                cap[k] = v.strip()
+    cipher, key = cx_parse_key(cap["key"])
+    req = bytes.fromhex(cap["request"])
+    server = struct.unpack_from("<Q", bytes.fromhex(cap["challenge"]), 1)[0]
+    _op, _v, client, proof, _bl, _o = cx_parse_authenticate(req)
+    check("%s proof of the real Tentacle exchange" % cipher,
+          cx_proof(cipher, key, server, client) == proof)
+    check("a proof one bit off is refused",
+          cx_proof(cipher, key, server, client ^ 1) != proof)
+    return fails
+
+
+def mini_mauth(proto, payload):
+    """An MAuth front: paxos header, protocol, payload, monmap epoch."""
+    return (struct.pack("<QhQ", 0, -1, 0) + struct.pack("<II", proto,
+                                                        len(payload)) +
+            payload + struct.pack("<I", 0))
+
+
+def mini_cephx(srv, case, c):
+    """The MiniClient through a cephx exchange with the fake (the
+    generator's client side): checks that the fault carries the case's
+    payload and the good path the good reply; returns an error or None,
+    and the MiniClient at the monmap if the exchange went through."""
+    g = cx_gen()
+    cx = case.cx
+    hello = (struct.pack("<BIII", 1, 1, MONC_AUTH_CEPHX, ENTITY_CLIENT) +
+             struct.pack("<I", 5) + b"admin" + struct.pack("<Q", 0))
+    c.send_msg(MSG_AUTH, mini_mauth(0, hello))
+    m = c.read_msg(MSG_AUTH_REPLY)
+    proto, res, _gid, n = struct.unpack_from("<IiQI", m["front"])
+    got = m["front"][20:20 + n]
+    if case.stage == "cx-challenge":
+        return None if got == cx.payload else "challenge fault %s" % got.hex()
+    if (proto, res, len(got), got[:1]) != (MONC_AUTH_CEPHX, 0, 9, b"\1"):
+        return "bad challenge %r %s" % ((proto, res), got.hex())
+    server = struct.unpack_from("<Q", got, 1)[0]
+    client = int.from_bytes(os.urandom(8), "little")
+    with _GEN_LOCK:
+        g.CIPHER = cx_cipher_of(cx.cipher)
+        req = g.authenticate(cx.secret, server, client, 0, b"", 0x37)
+        g.CIPHER = g.AES
+    c.send_msg(MSG_AUTH, mini_mauth(MONC_AUTH_CEPHX, req))
+    m = c.read_msg(MSG_AUTH_REPLY)
+    n = struct.unpack_from("<I", m["front"], 16)[0]
+    got = m["front"][20:20 + n]
+    if case.stage == "cx-reply":
+        return None if got == cx.payload else "reply fault differs"
+    if got != cx.good:
+        return "the good reply differs"
+    return None
+
+
 def selftest(args):
     fsid = uuid.UUID("2f0b7f6e-8f43-4a55-9d0a-3c1e7b6a5d21").bytes
     fails = selftest_known_answers()
@@ -1781,6 +2148,13 @@ def selftest(args):
     srv.listen()
     cases = gen_cases(fsid, srv.mons(), with_slow=not args.quick,
                       flood_n=1000 if args.quick else 10000)
+    # cephx: aes with the generator's key as the real one, aes256k with a
+    # key the real cluster does not know (both kinds of control)
+    fails += selftest_cephx_known_answers()
+    g = cx_gen()
+    cx = gen_cephx_cases({"aes": (g.SECRET, True),
+                          "aes256k": (CX_FOREIGN["aes256k"], False)})
+    cases += cx_sample(cx) if args.quick else cx
     if args.filter:
         cases = [c for c in cases if args.filter in c.name]
     names = [c.name for c in cases]
@@ -1873,7 +2247,11 @@ class Relay:
         self.port = self.sock.getsockname()[1]
         self.sock.listen(64)
         self.held = 0
+        self.accepted = []      # monotonic time of every connection
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def accepted_since(self, t):
+        return sum(1 for a in list(self.accepted) if a >= t)
 
     def _accept(self):
         while True:
@@ -1881,6 +2259,7 @@ class Relay:
                 c, _ = self.sock.accept()
             except OSError:
                 return
+            self.accepted.append(time.monotonic())
             threading.Thread(target=self._relay, args=(c,),
                              daemon=True).start()
 
@@ -2028,9 +2407,13 @@ class Harness:
         finally:
             self.end_case()
 
-    def end_case(self):
+    def end_case(self, watchdog=None):
         """Forget the case, close the fake's connections, destroy the
-        client if it mounted."""
+        client if it mounted; stop start_case()'s @watchdog and release
+        the relay."""
+        if watchdog:
+            watchdog.cancel()
+            self.relay.release.set()
         self.srv.case = None
         self.srv.close_all()
         if self.mounted and not self.wedged:
@@ -2040,9 +2423,15 @@ class Harness:
             except (OSError, TimeoutError):
                 pass
 
-    def opts(self, addrs):
-        return self.args.mount_opts.format(
+    def opts(self, addrs, case=None):
+        o = self.args.mount_opts.format(
             addrs="/".join("%s:%d" % a for a in addrs))
+        key = self.args.cephx_key
+        if case is not None and case.cx:
+            key = case.cx.secret_b64()
+        if key:
+            o += ",name=%s,secret=%s" % (self.args.cephx_name, key)
+        return o
 
     def call(self, fn, timeout, what):
         ok, r = bounded(fn, timeout)
@@ -2068,21 +2457,13 @@ class Harness:
                 self.mounted = False
         return None
 
-    def run_case(self, case):
-        """Returns (True|False|None for skip, detail)."""
-        case.reset()
-        if case.family == "flap":
-            return self.run_flap(case)
+    def start_case(self, case, on_fault):
+        """Serve @case (the relay is held, @on_fault releases it): the
+        mount's addresses (fake, relay), the start time, left() (seconds
+        of the case's bound) and the watchdog that releases the relay
+        half way through anyway."""
         relay = self.relay
         relay.release.clear()
-        def on_fault(c):
-            if c.release_delay:
-                t = threading.Timer(c.release_delay, relay.release.set)
-                t.daemon = True
-                t.start()
-            else:
-                relay.release.set()
-
         self.srv.on_fault = on_fault
         self.srv.case = case
         addrs = [("127.0.0.1", self.srv.port), ("127.0.0.1", relay.port)]
@@ -2096,6 +2477,26 @@ class Harness:
         def left():
             return max(1.0, deadline - time.monotonic())
 
+        return addrs, t0, left, watchdog
+
+    def run_case(self, case):
+        """Returns (True|False|None for skip, detail)."""
+        case.reset()
+        if case.family == "flap":
+            return self.run_flap(case)
+        if case.cx:
+            return self.run_cephx(case)
+        relay = self.relay
+
+        def on_fault(c):
+            if c.release_delay:
+                t = threading.Timer(c.release_delay, relay.release.set)
+                t.daemon = True
+                t.start()
+            else:
+                relay.release.set()
+
+        addrs, t0, left, watchdog = self.start_case(case, on_fault)
         try:
             try:
                 self.call(lambda: self.drv.mount(self.opts(addrs)), left(),
@@ -2148,9 +2549,92 @@ class Harness:
         except TimeoutError as e:
             return False, str(e)
         finally:
-            watchdog.cancel()
-            relay.release.set()
-            self.end_case()
+            self.end_case(watchdog)
+
+    def run_cephx(self, case):
+        """A cephx case. The verdicts (gen_cephx_vectors.malformed()'s,
+        the ones tests/auth_test.c checks): a reply that does not open
+        with the client's key reads as a wrong key, and the mount fails
+        with EACCES at once; a malformed one fails that monitor only, and
+        monc hunts on to the real one. Either way monc must never
+        subscribe on the fake's session after the fault."""
+        cx = case.cx
+        relay = self.relay
+        addrs, t0, left, watchdog = self.start_case(
+            case, lambda c: relay.release.set())
+        opts = self.opts(addrs, case)
+
+        try:
+            err = None
+            try:
+                self.call(lambda: self.drv.mount(opts), left(), "mount")
+                self.mounted = True
+            except OSError as e:
+                err = e
+            dt = time.monotonic() - t0
+            st = None
+            if cx.err is None and err is None:
+                # the control: its statfs reaches the fault
+                try:
+                    st = self.call(self.drv.statfs, left(), "statfs")
+                except OSError as e:
+                    err = e
+            if not case.exercised:
+                return None, "fault not reached (%s)" % (
+                    "; ".join(case.notes[-2:]) or "fake never contacted")
+            ok, why = self.cephx_verdict(case, err, st)
+            if not ok:
+                why += " [fake: %s]" % "; ".join(case.notes[-4:])
+            return ok, "%s, %.2fs" % (why, dt)
+        except TimeoutError as e:
+            return False, str(e)
+        finally:
+            self.end_case(watchdog)
+
+
+    def cephx_verdict(self, case, err, st):
+        """run_cephx()'s verdict: (ok, why). @err: the mount's or the
+        control's statfs error; @st: the control's statfs."""
+        cx = case.cx
+        if MSG_MON_SUBSCRIBE in case.after_fault:
+            return False, "monc took the %s reply (it subscribed on that " \
+                "session)" % cx.cipher
+        key = "the real %s key" % cx.cipher if cx.real else \
+            "a %s key the cluster does not know" % cx.cipher
+        hunted = self.relay.accepted_since(case.fault_at)
+        if cx.err is None:
+            # the control: monc takes the fake's good exchange
+            if err is not None:
+                return False, "after the fake's good exchange: %s" % err
+            if not case.subs:
+                return False, "no subscribe after the fake's good exchange"
+            return True, "%s: the fake's exchange taken, statfs %r" % (key,
+                                                                       st)
+        if cx.err == "-EACCES":
+            # the reply does not open: a wrong key, the mount fails at once
+            if err is None:
+                return False, "mounted; a reply that does not open must " \
+                    "fail the mount with EACCES"
+            if err.errno != errno.EACCES or hunted:
+                return False, "mount failed with %s after %d connection(s) " \
+                    "to the real monitor (want EACCES from the fake's " \
+                    "reply)" % (err, hunted)
+            return True, "%s: EACCES" % key
+        # malformed: monc drops the fake and hunts on to the real monitor
+        if cx.real:
+            if err is not None:
+                return False, "mount failed: %s" % err
+            st = self.call(self.drv.statfs, 60, "statfs")
+            if st != self.baseline:
+                return False, "statfs %r != baseline %r" % (st,
+                                                            self.baseline)
+            return True, "%s: hunted on" % key
+        if err is None:
+            return False, "mounted with a key the cluster does not know"
+        if err.errno != errno.EACCES or not hunted:
+            return False, "mount failed with %s after %d connection(s) to " \
+                "the real monitor (want EACCES from it)" % (err, hunted)
+        return True, "%s: hunted on, the real monitor said EACCES" % key
 
 
 def harness(args):
@@ -2166,8 +2650,13 @@ def harness(args):
     srv = Srv(fsid, args.port, ("127.0.0.1", relay.port),
               real_name=args.real_name)
     srv.listen()
-    cases = gen_cases(fsid, srv.mons(), with_slow=not args.quick,
-                      flood_n=args.flood)
+    if args.cephx_key:
+        cases = gen_cephx_cases(cx_ciphers(args.cephx_key))
+        if args.sample:
+            cases = cx_sample(cases)
+    else:
+        cases = gen_cases(fsid, srv.mons(), with_slow=not args.quick,
+                          flood_n=args.flood)
     if args.filter:
         cases = [c for c in cases if any(f in c.name for f in
                                          args.filter.split(","))]
@@ -2303,6 +2792,12 @@ def main():
     ap.add_argument("--max-cases", type=int, default=0)
     ap.add_argument("--flood", type=int, default=10000)
     ap.add_argument("--case", default="")
+    ap.add_argument("--cephx-key", default="",
+                    help="run the cephx cases; the real cluster's key "
+                    "(keyring base64)")
+    ap.add_argument("--cephx-name", default="admin")
+    ap.add_argument("--sample", action="store_true",
+                    help="cephx: make check's sample (CX_SAMPLE)")
     args = ap.parse_args()
     if args.selftest:
         return selftest(args)
@@ -2310,6 +2805,8 @@ def main():
         fsid = uuid.UUID(args.fsid).bytes
         mons = [("a", "127.0.0.1", 6789), ("fake", "127.0.0.1", args.port)]
         cases = gen_cases(fsid, mons)
+        # the cephx cases, as with an aes256k cluster key
+        cases += gen_cephx_cases(cx_ciphers(cx_key_b64(bytes(32))))
         fams = {}
         for c in cases:
             print("%-28s %-10s %s" % (c.family, c.stage, c.name))

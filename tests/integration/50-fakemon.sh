@@ -25,6 +25,12 @@
 # of fault keeps at least one case; make soak (tests/soak/50-fakemon.sh)
 # runs every case, every truncation of every message.
 #
+# With MONC_FAKEMON_CEPHX=sample|all (tests/integration/50-fakemon-cephx.sh,
+# in the cephx phase) it runs the cephx cases instead (issue #12): the fake
+# does cephx with aes and aes256k keys, and forges or corrupts its
+# challenge and ticket reply; sample is make check's representative set,
+# all the whole sweep (make soak).
+#
 # Environment: MONC_FAKEMON_STRIDE (8; 1 runs all), MONC_FAKEMON_ARGS adds
 # fakemon.py options (e.g. "--filter trunc-statfs", "--quick");
 # MONC_FAKEMON_BUDGET bounds the run in seconds (default 540, under the
@@ -49,12 +55,18 @@ fi
 tc_put destroy 1 || true
 
 rc=0
+stride=${MONC_FAKEMON_STRIDE:-8}
+cephx=()
+case ${MONC_FAKEMON_CEPHX:-} in
+sample) cephx=(--cephx-key "$MONC_ADMIN_KEY" --sample) stride=1 ;;
+all) cephx=(--cephx-key "$MONC_ADMIN_KEY") stride=1 ;;
+esac
 # shellcheck disable=SC2086 # MONC_FAKEMON_ARGS is a word list
 /usr/bin/python3 "$here/../fakemon/fakemon.py" run \
 	--fsid "$MONC_FSID" --real "$real" --real-name a \
 	--port "${MONC_FAKEMON_PORT:-6800}" \
 	--budget "${MONC_FAKEMON_BUDGET:-540}" \
-	--stride "${MONC_FAKEMON_STRIDE:-8}" \
+	--stride "$stride" "${cephx[@]}" \
 	${MONC_FAKEMON_ARGS:-} || rc=$?
 
 tc_put destroy 1 || true
