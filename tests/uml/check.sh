@@ -575,6 +575,21 @@ lane_stop() { # lane_stop LANE: TERM, then KILL, the lane's process group
 	done
 	kill -KILL -- "-$p" 2>/dev/null || true
 }
+# lane_cpu LANE: append "EPOCH TICKS" to the lane's cpu file: the CPU time
+# (user + system, in clock ticks) of its UML so far: every host process
+# below the lane's timeout (UML makes a process group of its own), with
+# the children they reaped.
+lane_cpu() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="${lane_pid[$1]}" -v t="$2" '
+		{ p = $1; sub(/^.*\) /, ""); pp[p] = $2; c[p] = $12 + $13 + $14 + $15 }
+		END {
+			for (p in pp) {
+				for (q = p; q != "" && q != g && q > 1; q = pp[q]) ;
+				if (q == g) s += c[p]
+			}
+			if (s) print t, s
+		}' >>"$run/$1/cpu" || true
+}
 running=${#lanes[@]}
 while [ "$running" -gt 0 ]; do
 	sleep 2
@@ -590,6 +605,7 @@ while [ "$running" -gt 0 ]; do
 			continue
 		fi
 		running=$((running + 1))
+		lane_cpu "$lane" "$now"
 		lane_check "$lane" "$now"
 		if [ -n "${lane_watchdog[$lane]}" ]; then
 			lane_stop "$lane"
@@ -710,6 +726,20 @@ for lane in "${lanes[@]}"; do
 	fi
 	say "time: lane $lane: $times"
 done
+# CPU seconds, lane by lane and phase by phase (each timings line ends
+# with the epoch it was written at; the lane's CPU was sampled every 2 s).
+for lane in "${lanes[@]}"; do
+	[ -s "$run/$lane/cpu" ] && [ -s "$run/$lane/timings" ] || continue
+	say "cpu: lane $lane: $(awk -v hz="$(getconf CLK_TCK)" '
+		FNR == NR { st[NR] = $1; sc[NR] = $2; n = NR; next }
+		function at(e,  i, c) { c = 0; for (i = 1; i <= n && st[i] <= e; i++) c = sc[i]; return c }
+		NF >= 3 { c = at($3); out = out sprintf("%s%s %d", (out == "" ? "" : ", "), $1, (c - prev) / hz + 0.5); prev = c }
+		END { printf "%d s (%s)", sc[n] / hz + 0.5, out }' "$run/$lane/cpu" "$run/$lane/timings")"
+done
+times >"$run/times"	# in this shell: a pipe would run it in a subshell
+say "cpu: this run and everything it waited for: $(tail -n 1 "$run/times" | awk '
+	function s(x,  m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", x); sub(/s$/, "", x); return m * 60 + x }
+	{ printf "%d s (user %d, system %d)", s($1) + s($2) + 0.5, s($1) + 0.5, s($2) + 0.5 }')"
 finish
 
 exit

@@ -32,9 +32,9 @@ export LANG=C LC_ALL=C HOME=/root TERM=dumb
 say() { echo "monc-init: $*"; }
 # Seconds since boot, without a fork: T0=$T after stamp.
 stamp() { local u; read -r u _ </proc/uptime; T=${u%.*}; }
-timing() { # timing NAME SINCE: append "NAME SECONDS" to $MONC_RUN/timings
+timing() { # timing NAME SINCE: append "NAME SECONDS EPOCH" to $MONC_RUN/timings
 	stamp
-	echo "$1 $((T - $2))" >>"$MONC_RUN/timings"
+	echo "$1 $((T - $2)) $EPOCHSECONDS" >>"$MONC_RUN/timings"
 }
 
 mount -t proc proc /proc
@@ -65,7 +65,7 @@ mkdir -p "$MONC_RUN/scripts"
 stamp
 t_boot=$T
 : >"$MONC_RUN/timings"
-echo "boot $t_boot" >>"$MONC_RUN/timings"
+echo "boot $t_boot $EPOCHSECONDS" >>"$MONC_RUN/timings"
 tap=$MONC_RUN/init.tap
 : >"$tap"
 # Heartbeat for the host's watchdog: it stops when UML's user space stops
