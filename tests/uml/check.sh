@@ -216,7 +216,7 @@ deb_job() {
 	# The host build's headers: KDIR, or the newest installed (looked up
 	# here, after deps.sh, since a fresh machine has none before it).
 	KDIR=${KDIR:-$( (ls -d /usr/src/linux-headers-*-amd64 2>/dev/null || true) | sort -V | tail -n 1)} \
-		"$repo/tests/uml/matrix.sh" "$run/matrix" "${matrix[@]}"
+		MONC_MATRIX_TREES=$slot/matrix-trees "$repo/tests/uml/matrix.sh" "$run/matrix" "${matrix[@]}"
 	[ "$mode" = check ] && [ "${MONC_SKIP_QEMU:-0}" != 1 ] || return 0
 	if [ -f "$run/matrix/bookworm/monc.ko" ]; then
 		"$repo/tests/qemu/stock-load.sh" "$run/matrix/bookworm/monc.ko" "$run/qemu" 2>>"$run/qemu.err"

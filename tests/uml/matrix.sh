@@ -20,6 +20,15 @@
 # Prints one TAP line per target on stdout; each build's log is
 # WORK/<target>.log and its tree WORK/<target>/ (WORK/bookworm/monc.ko is
 # what the QEMU load test boots). MONC_MATRIX_JOBS (default 1) is make -j.
+#
+# MONC_MATRIX_TREES=DIR keeps each target's tree in DIR/<target>/ (WORK/
+# <target> links to it), objects included, after a build with no warning:
+# the next run recompiles only what changed (the copy is by content, and
+# a changed file gets a fresh mtime), and C=2 still runs sparse over every
+# file. An unchanged file compiled once without a warning compiles so
+# again with the same kernel and gcc (the tree is wiped when either
+# changes); a build with a warning or an error wipes its tree, so that
+# the next one compiles, and reports, everything.
 set -euo pipefail
 # The body is one { } block so that bash parses it whole before running it:
 # editing this file during a run cannot break the run.
@@ -64,20 +73,47 @@ verdict() {
 	fi
 }
 
+# tree_for TARGET STAMP: TREE=the target's tree holding a copy of the
+# repository (kept, with its objects, under MONC_MATRIX_TREES when its
+# STAMP, the kernel and gcc, is the one it was built with).
+tree_for() {
+	if [ -z "${MONC_MATRIX_TREES:-}" ]; then
+		TREE=$work/$1
+		rm -rf "$TREE"
+		rsync -a "${products[@]}" "$repo/" "$TREE/"
+		return
+	fi
+	TREE=$MONC_MATRIX_TREES/$1
+	if [ "$(cat "$TREE.stamp" 2>/dev/null)" != "$2" ]; then
+		rm -rf "$TREE"
+		echo "$2" >"$TREE.stamp"
+	fi
+	mkdir -p "$TREE"
+	rsync -rlpD --checksum --delete "${products[@]}" "$repo/" "$TREE/"
+	rm -rf "${work:?}/$1"
+	ln -s "$TREE" "$work/$1"
+}
+# keep_or_wipe TAP_LINE: wipe a kept tree whose build was not clean.
+keep_or_wipe() {
+	echo "$1"
+	[ -n "${MONC_MATRIX_TREES:-}" ] && [[ $1 != "ok "* ]] && rm -rf "$TREE" "$TREE.stamp"
+	return 0
+}
+
+mkdir -p "${MONC_MATRIX_TREES:-$work}"
 for t in "${targets[@]}"; do
-	tree=$work/$t
 	log=$work/$t.log
-	rm -rf "$tree"
-	rsync -a "${products[@]}" "$repo/" "$tree/"
 	case "$t" in
 	bookworm)
 		# The Makefile's choice (it exports KDIR), else the newest.
 		kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*/Module.symvers 2>/dev/null |
 			sort -V | tail -n1 | xargs -r dirname)}
-		name="build for $(basename "$kdir") (host, $(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion))"
+		cc=$(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)
+		name="build for $(basename "$kdir") (host, $cc)"
+		tree_for "$t" "$kdir $(gcc --version | head -n1) $(sparse --version 2>&1)"
 		rc=0
-		make -C "$kdir" M="$tree" W=1 C=2 CHECK=sparse -j"$jobs" modules >"$log" 2>&1 || rc=$?
-		verdict "$name" "$tree" "$log" "$rc"
+		make -C "$kdir" M="$TREE" W=1 C=2 CHECK=sparse -j"$jobs" modules >"$log" 2>&1 || rc=$?
+		keep_or_wipe "$(verdict "$name" "$TREE" "$log" "$rc")"
 		;;
 	trixie | sid)
 		if ! root=$(QUIET=1 "$here/chroot.sh" "$t" 2>"$log"); then
@@ -88,12 +124,16 @@ for t in "${targets[@]}"; do
 		hdr=$(cd "$root/usr/src" && ls -d linux-headers-*-amd64 | sort -V | tail -n1)
 		cc=$(chroot "$root" gcc -dumpfullversion)
 		name="build for $hdr ($t, gcc $cc)"
+		tree_for "$t" "$root $hdr $(chroot "$root" gcc --version | head -n1) $(chroot "$root" sparse --version 2>&1)"
+		# A kept tree is mounted at a path of its own that stays the same
+		# from run to run: kbuild's .cmd files name it.
 		mnt=/mnt/monc-$(basename "$work")-$t-$$
+		[ -n "${MONC_MATRIX_TREES:-}" ] && mnt=/mnt/monc-$t-$(cksum <<<"$TREE" | cut -d' ' -f1)
 		rc=0
-		"$here/in-chroot.sh" "$root" "$tree:$mnt" -- make -C "/usr/src/$hdr" \
+		"$here/in-chroot.sh" "$root" "$TREE:$mnt" -- make -C "/usr/src/$hdr" \
 			M="$mnt" W=1 C=2 CHECK=sparse -j"$jobs" modules >"$log" 2>&1 || rc=$?
 		rmdir "$root$mnt" 2>/dev/null || true
-		verdict "$name" "$tree" "$log" "$rc"
+		keep_or_wipe "$(verdict "$name" "$TREE" "$log" "$rc")"
 		;;
 	*)
 		echo "not ok - build for $t: unknown target"
