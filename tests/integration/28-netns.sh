@@ -58,9 +58,13 @@ load_or_end monc_testclient
 unshare -n sleep 100000 &
 holder=$!
 nap 0.2
+# From the seed the rig prepared on the host (MONC_NS_SEED: port 6800,
+# this cluster's auth), else made here (monmaptool, mkfs: slow in UML).
+how=(1)
+[ -d "${MONC_NS_SEED:-}" ] && [ "$NS_PORT" = 6800 ] && how=(--from "$MONC_NS_SEED")
 if in_ns ip link set lo up &&
 	in_ns env MONC_CLUSTER_DIR=$NS_DIR MONC_BASE_PORT="$NS_PORT" MONC_AUTH="${MONC_AUTH:-none}" \
-		MONC_TMPFS=0 "$MONC_CLUSTER_BIN/start.sh" 1 >/tmp/monc-ns-start.log 2>&1; then
+		MONC_TMPFS=0 "$MONC_CLUSTER_BIN/start.sh" "${how[@]}" >/tmp/monc-ns-start.log 2>&1; then
 	ns_fsid='' ns_key=''
 	while read -r l; do
 		[[ $l == "export MONC_FSID="* ]] && ns_fsid=${l#*=}

@@ -220,6 +220,8 @@ for ph in $phases; do
 		# shellcheck source=/dev/null
 		[ -r /tmp/monc-cluster/env ] && . /tmp/monc-cluster/env
 		[ -n "$pauth" ] && export MONC_AUTH=$pauth
+		# 28-netns's one-monitor cluster, prepared on the host.
+		[ -d "$MONC_RUN/cluster-seed-$ph-ns" ] && export MONC_NS_SEED=$MONC_RUN/cluster-seed-$ph-ns
 		for t in $scripts; do
 			name=$(basename "$t" .sh)$tag
 			say "running $t${tag:+ ($tag)}"
