@@ -110,7 +110,10 @@ def main():
                 if "--versions" in sys.argv:
                     versions(d, mons, sys.argv[sys.argv.index("--versions") + 1])
                 return 0
-        time.sleep(0.2)
+        # Each poll is a mon_status on every monitor's admin socket,
+        # taken under the monitor's lock: under UML, polling five times a
+        # second cost CPU the monitors needed for their election.
+        time.sleep(1.0)
     print("wait-ready: timed out after %.0f s: %s" % (timeout, last), file=sys.stderr)
     for f in sorted(os.listdir(os.path.join(d, "log"))):
         print("wait-ready: see %s" % os.path.join(d, "log", f), file=sys.stderr)
