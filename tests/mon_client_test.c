@@ -687,7 +687,7 @@ static void ms_mode_picks_addresses(struct kunit *test)
 	struct monc_options *o;
 	struct monc_client *monc;
 	struct monc_conn *c;
-	unsigned int i;
+	unsigned int i, n;
 	u32 want;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -709,6 +709,52 @@ static void ms_mode_picks_addresses(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, c->peer.type, want,
 					    "ms_mode %u, port %u", cases[i].mode,
 					    conn_port(c));
+		}
+		monc_stop(monc);
+		monc_destroy(monc);
+		fake->monc = NULL;
+		list_for_each_entry(c, &fake->conns, node)
+			c->closed = true;
+	}
+	/*
+	 * Monitors with both kinds (as a monmap gives them): the default and
+	 * legacy take the v1 address, the msgr2 modes the v2 one.
+	 */
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		o = default_opts(test, 2, 2);
+		o->ms_mode = cases[i].mode;
+		monc = monc_create_with_transport(o, &handlers, fake,
+						  &fake_transport);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+		fake->monc = monc;
+		mutex_lock(&monc->mutex);
+		for (n = 0; n < monc->monmap->num_mon; n++) {
+			struct monc_mon_info *m = &monc->monmap->mon[n];
+
+			if (!m->addr.ss.ss_family) {
+				m->addr = m->addr_v2;
+				m->addr.type = MONC_ADDR_TYPE_LEGACY;
+			}
+			m->addr_v2 = m->addr;
+			m->addr_v2.type = MONC_ADDR_TYPE_MSGR2;
+			set_addr(&m->addr_v2.ss, MONC_MSGR2_PORT + n);
+		}
+		mutex_unlock(&monc->mutex);
+		KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+		KUNIT_ASSERT_EQ(test, open_conns(), 2U);
+		want = MONC_ADDR_TYPE_MSGR2;
+		if (cases[i].mode == MONC_MS_MODE_DEFAULT ||
+		    cases[i].mode == MONC_MS_MODE_LEGACY)
+			want = MONC_ADDR_TYPE_LEGACY;
+		list_for_each_entry(c, &fake->conns, node) {
+			if (c->closed)
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, c->peer.type, want,
+					    "ms_mode %u, both kinds",
+					    cases[i].mode);
+			KUNIT_EXPECT_EQ(test, conn_port(c) >= MONC_MSGR2_PORT &&
+					conn_port(c) < MONC_MSGR2_PORT + 2,
+					want == MONC_ADDR_TYPE_MSGR2);
 		}
 		monc_stop(monc);
 		monc_destroy(monc);
