@@ -10,7 +10,8 @@
 #   - 60-failslab.sh with higher caps (400 mount runs, 120 reconnect runs)
 #     and every allocation of the reconnect path (make check: every 4th);
 #   - 75-unload.sh with 64 blocked threads;
-#   - 25-command.sh with the ceph CLI's view of the blocklist as well.
+#   - 25-command.sh with the ceph CLI's view of the blocklist as well;
+#   - 30-monfs.sh with 20 mount rounds (make check: 5).
 # Their TAP is renumbered into one plan. Budget: about 10 min under UML.
 set -uo pipefail
 shopt -s lastpipe	# the TAP loop below runs in this shell (no /dev/fd in UML)
@@ -47,5 +48,6 @@ run 70-load.sh MONC_LOAD_SECS=120 MONC_LOAD_STOP_SECS=40 MONC_LOAD_DOWN_SECS=10 
 run 60-failslab.sh MONC_FAILSLAB_MAX=400 MONC_FAILSLAB_RECONNECT_MAX=120 MONC_FAILSLAB_RECONNECT_STEP=1
 run 75-unload.sh MONC_UNLOAD_THREADS=64
 run 25-command.sh MONC_TEST_CLI=1
+run 30-monfs.sh MONC_MONFS_ROUNDS=20
 echo "1..$n"
 [ "$failed" = 0 ]
