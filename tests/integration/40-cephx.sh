@@ -24,6 +24,9 @@
 #    mount and no monc client behind;
 #  - key= with no such key, a revoked key or a payload that is no cephx key
 #    fails with EINVAL and a message;
+#  - on Tentacle (aes256k key), a mixed cluster: with `ceph mon set
+#    auth_allowed_ciphers aes256k,aes` an imported aes key mounts with aes
+#    session keys; back to aes256k only, the same key is refused (EACCES);
 #  - renewal: with a short ticket TTL, a mount stays up for
 #    MONC_CEPHX_RENEW_TTLS x TTL (make check: 1, make soak: 3) with statfs
 #    working throughout, the renewal count goes up and the tickets never
@@ -232,6 +235,50 @@ if bbmount "$SECRET_OPTS"; then
 	$BB umount "$MNT"
 else
 	not_ok "cephx mount with secret= ($ERR)"
+fi
+
+# ------------------------------------------------- a mixed Tentacle cluster
+# Tentacle allows only aes256k keys by default; a cluster in transition
+# allows aes beside it (the ciphers live in the monmap: `ceph mon set
+# auth_allowed_ciphers`). An aes key then mounts, with aes session keys;
+# once the cluster allows aes256k only again, the same key is refused.
+if [ "$CIPHER" = aes256k ] && [ "${MONC_CEPH:-}" = tentacle ]; then
+	# shellcheck source=../cluster/release.sh
+	. "$MONC_CLUSTER_BIN/release.sh"
+	ceph_release tentacle
+	mixed=mixed$$
+	kr=/tmp/monc-$mixed.keyring
+	cli() { ceph_x ceph -c "$CEPH_CONF" "$@" 2>&1; }
+	mkey=$(ceph_x ceph-authtool --gen-print-key --key-type aes 2>&1)
+	printf '[client.%s]\n\tkey = %s\n\tcaps mon = "allow r"\n' "$mixed" "$mkey" >"$kr"
+	out=$(cli mon set auth_allowed_ciphers aes256k,aes)
+	rc=$?
+	check "ceph mon set auth_allowed_ciphers aes256k,aes ($out)" '$rc == 0'
+	# The leader applies the new policy to key imports on its next tick.
+	for ((i = 0; i < 20; i++)); do
+		out=$(cli auth import -i "$kr") && break
+		nap 1
+	done
+	check "an aes key (${mkey:0:4}...) imported as client.$mixed ($out)" '$i -lt 20'
+	if bbmount "mon_addr=$ALL,name=$mixed,secret=$mkey"; then
+		ok "mixed cluster: an aes key mounts ($MS ms)"
+		session_kv cephx_cipher
+		check "mixed cluster: cephx_cipher aes ($REPLY)" '$REPLY == aes'
+		if stat -f "$MNT" >/dev/null; then ok "mixed cluster: stat -f"; else not_ok "mixed cluster: stat -f"; fi
+		$BB umount "$MNT"
+	else
+		not_ok "mixed cluster: an aes key mounts ($ERR)"
+	fi
+	out=$(cli mon set auth_allowed_ciphers aes256k)
+	rc=$?
+	check "ceph mon set auth_allowed_ciphers aes256k ($out)" '$rc == 0'
+	bbmount "mon_addr=$ALL,name=$mixed,secret=$mkey"
+	rc=$?
+	mounted && $BB umount "$MNT"
+	check "aes256k only again: the aes key is refused with EACCES ($ERR)" \
+		'$rc != 0 && $ERR == *"ermission denied"*'
+	cli auth rm "client.$mixed" >/dev/null
+	rm -f "$kr"
 fi
 
 # One mount through a relay that records both byte streams, for the KUnit
