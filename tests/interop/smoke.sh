@@ -5,13 +5,15 @@
 # Interop smoke (issue #12): the short list every supported Ceph release must
 # pass, run by make check against Pacific and Reef monitors (the full suite
 # runs against Tentacle). The same contract as a tests/integration script:
-# inside UML, cluster env sourced, TAP out, every monitor up at the end.
+# inside UML, cluster env sourced, TAP out, every monitor up at the end
+# (unless MONC_CLUSTER_LAST=1).
 #
 #   mount (global id, fsid, monmap and osdmap delivered), statfs,
 #   get_version(osdmap), SIGKILL of the session's monitor with a statfs
-#   pending (it completes on another), with cephx: the ticket renewed over
-#   one short TTL with statfs working throughout; destroy, unload of the
-#   test client and of monc, no sanitiser report.
+#   pending (it completes on another; the monitor is restarted unless the
+#   rig stops the cluster next, MONC_CLUSTER_LAST=1), with cephx: the
+#   ticket renewed over one short TTL with statfs working throughout;
+#   destroy, unload of the test client and of monc, no sanitiser report.
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -106,9 +108,14 @@ if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
 		'$REPLY == 0 && $LINE == *" done=1 "*'
 	tc_get statfs
 	check "statfs after the failover ($LINE)" '$LINE == "err=0 "*'
-	mon_sh start "$cur" >/dev/null 2>&1
-	rc=$?
-	check "mon.${MON_IDS[$cur]} restarted, back in quorum" '$rc == 0'
+	if [ "${MONC_CLUSTER_LAST:-0}" = 1 ]; then
+		# A monitor start costs ~10 s of CPU under UML.
+		diag "mon.${MON_IDS[$cur]} stays down: the rig stops this cluster next"
+	else
+		mon_sh start "$cur" >/dev/null 2>&1
+		rc=$?
+		check "mon.${MON_IDS[$cur]} restarted, back in quorum" '$rc == 0'
+	fi
 else
 	not_ok "find the session's monitor for the SIGKILL failover ($nmons monitors)"
 fi

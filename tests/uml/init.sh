@@ -227,9 +227,13 @@ for ph in $phases; do
 			say "running $t${tag:+ ($tag)}"
 			stamp
 			t0=$T
+			# The last script on a cluster that stops after it need not
+			# restart a monitor it killed (MONC_CLUSTER_LAST=1).
+			last=0
+			[ "$t" = "${scripts##* }" ] && [ "$keep" != 1 ] && last=1
 			# tee: the output also goes to the console as it comes, which
 			# shows the host's watchdog that the run is alive.
-			(cd "$MONC_SRC" && timeout -k 10 "$MONC_TEST_TIMEOUT" "$t") </dev/null 2>&1 |
+			(cd "$MONC_SRC" && MONC_CLUSTER_LAST=$last timeout -k 10 "$MONC_TEST_TIMEOUT" "$t") </dev/null 2>&1 |
 				tee "$MONC_RUN/scripts/$name.out"
 			echo "${PIPESTATUS[0]}" >"$MONC_RUN/scripts/$name.rc"
 			timing "$name" "$t0"
