@@ -447,6 +447,9 @@ static const struct monc_conn_ops monc_conn_ops;
  * The address of monitor @m the session connects to under ms_mode (see
  * MONC_MS_MODE_*): v1 for legacy, v2 for the msgr2 modes, and by default
  * v1 when the monitor has one, else v2. NULL if it has none of that kind.
+ * By default a monitor with both is tried at v2 in even rounds of a hunt:
+ * a cluster bound to msgr2 only, named by addresses without a port (which
+ * give both), refuses every v1 connection of the first round at once.
  */
 static const struct monc_entity_addr *
 monc_mon_addr(const struct monc_client *monc, const struct monc_mon_info *m)
@@ -455,6 +458,8 @@ monc_mon_addr(const struct monc_client *monc, const struct monc_mon_info *m)
 
 	switch (monc->opts.ms_mode) {
 	case MONC_MS_MODE_DEFAULT:
+		if (v1 && v2 && !(monc->hunt_round & 1))
+			return &m->addr_v2;
 		return v1 ? &m->addr : v2 ? &m->addr_v2 : NULL;
 	case MONC_MS_MODE_LEGACY:
 		return v1 ? &m->addr : NULL;
@@ -1515,19 +1520,10 @@ EXPORT_SYMBOL_IF_KUNIT(monc_show_monmap);
 /* ------------------------------------------------------------------ */
 /* Create, open, wait, stop, destroy                                    */
 
+/* Port 0 is allowed: no port given, the monitor's default ports. */
 static bool monc_addr_ok(const struct sockaddr_storage *ss)
 {
-	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-
-	switch (ss->ss_family) {
-	case AF_INET:
-		return in->sin_port != 0;
-	case AF_INET6:
-		return in6->sin6_port != 0;
-	default:
-		return false;
-	}
+	return ss->ss_family == AF_INET || ss->ss_family == AF_INET6;
 }
 
 static int monc_check_options(const struct monc_options *in,

@@ -68,8 +68,10 @@
 
 /**
  * struct monc_options - how to reach and talk to the monitors
- * @mon_addr: monitor addresses (struct sockaddr_in or sockaddr_in6, port
- *	set); the initial monmap until a monitor sends the real one
+ * @mon_addr: monitor addresses (struct sockaddr_in or sockaddr_in6); the
+ *	initial monmap until a monitor sends the real one. Port 3300 is a v2
+ *	address, port 0 both a v1 address on 6789 and a v2 one on 3300, any
+ *	other port a v1 address (see @ms_mode)
  * @num_mon: entries used in @mon_addr, 1 to %MONC_MAX_MONS
  * @name: entity id without the "client." prefix; NULL means "admin"
  * @auth_methods: bitmask of BIT(%MONC_AUTH_NONE) and BIT(%MONC_AUTH_CEPHX);
@@ -117,8 +119,10 @@ struct monc_options {
  * the connection modes offered (monc has crc mode; secure mode is not
  * there yet, so SECURE is refused and PREFER_SECURE offers crc alone).
  * DEFAULT: a monitor's v1 address when it has one, else its v2 address in
- * crc mode; of the initial addresses, those on port %MONC_MSGR2_PORT are
- * v2 addresses and the rest v1.
+ * crc mode; a monitor with both is tried at its v2 address in every second
+ * round of a hunt, so that one which refuses v1 is still reached. Of the
+ * initial addresses, those on port %MONC_MSGR2_PORT are v2 addresses,
+ * those with port 0 both (6789 and 3300) and the rest v1.
  */
 #define MONC_MS_MODE_DEFAULT		0
 #define MONC_MS_MODE_LEGACY		1

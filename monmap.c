@@ -533,6 +533,14 @@ static u16 ss_port(const struct sockaddr_storage *ss)
 	return 0;
 }
 
+static void ss_set_port(struct sockaddr_storage *ss, u16 port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
 /**
  * monc_monmap_from_addrs() - build the initial map from option addresses
  * @addrs: monitor addresses, struct sockaddr_in or sockaddr_in6
@@ -542,7 +550,9 @@ static u16 ss_port(const struct sockaddr_storage *ss)
  * The map has epoch 0, a zero fsid, and monitors named "noname-0",
  * "noname-1", ... ranked in the order given, as a client knows them before
  * any monitor has sent the real map. Only the family, port and address of
- * each entry are kept.
+ * each entry are kept. An entry on port %MONC_MSGR2_PORT is a v2 address;
+ * one with port 0 (none given) is both, v1 on %MONC_DEFAULT_PORT and v2 on
+ * %MONC_MSGR2_PORT; any other is a v1 address.
  *
  * Return: the map (free it with kfree()), or NULL if @n is out of range, an
  * address is neither AF_INET nor AF_INET6, or allocation fails.
@@ -573,11 +583,20 @@ struct monc_monmap *monc_monmap_from_addrs(const struct sockaddr_storage *addrs,
 			return NULL;
 		}
 		m->addr.type = MONC_ADDR_TYPE_LEGACY;
-		if (ss_port(&m->addr.ss) == MONC_MSGR2_PORT) {
+		switch (ss_port(&m->addr.ss)) {
+		case 0:
+			/* no port: both default ports, as Ceph's MonMap does */
+			m->addr_v2 = m->addr;
+			m->addr_v2.type = MONC_ADDR_TYPE_MSGR2;
+			ss_set_port(&m->addr.ss, MONC_DEFAULT_PORT);
+			ss_set_port(&m->addr_v2.ss, MONC_MSGR2_PORT);
+			break;
+		case MONC_MSGR2_PORT:
 			/* the msgr2 port: a v2 address, as mount.ceph takes it */
 			m->addr_v2 = m->addr;
 			m->addr_v2.type = MONC_ADDR_TYPE_MSGR2;
 			memset(&m->addr, 0, sizeof(m->addr));
+			break;
 		}
 		m->rank = i;
 		snprintf(m->name, sizeof(m->name), "noname-%u", i);
@@ -729,7 +748,7 @@ static int parse_one_addr(const char *s, size_t len,
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	const char *end = s + len, *port = NULL, *host, *p;
-	unsigned int portnum = MONC_DEFAULT_PORT;
+	unsigned int portnum = 0;	/* none given: the default ports */
 	char pbuf[6];
 	size_t hlen;
 
@@ -782,7 +801,9 @@ static int parse_one_addr(const char *s, size_t len,
  * monc_parse_mon_addrs() - parse a list of monitor addresses for the options
  * @str: the list: addresses separated by @delim, each an IPv4 address, an
  *	IPv6 address in brackets, either followed by ":port", or a bare IPv6
- *	address; a missing port is %MONC_DEFAULT_PORT (6789). The syntax of
+ *	address. A missing port is left 0, which monc_create() takes as
+ *	Ceph's MonMap does: the monitor's v1 address on %MONC_DEFAULT_PORT
+ *	(6789) and its v2 address on %MONC_MSGR2_PORT (3300). The syntax of
  *	fs/ceph's mon_addr= option (with @delim '/')
  * @len: the length of @str, which need not be NUL-terminated (it stops at
  *	a NUL)
@@ -886,7 +907,8 @@ EXPORT_SYMBOL_GPL(monc_parse_ms_mode);
  *	msgr v1 address
  *
  * An ms_mode other than the default says which protocol the initial
- * addresses speak, whatever their port.
+ * addresses speak, whatever their port. A monitor given without a port has
+ * both kinds, on the default port of each; it keeps the one asked for.
  */
 void monc_monmap_set_kind(struct monc_monmap *map, bool v2)
 {
@@ -896,6 +918,15 @@ void monc_monmap_set_kind(struct monc_monmap *map, bool v2)
 		struct monc_mon_info *m = &map->mon[i];
 		struct monc_entity_addr a = m->addr.ss.ss_family ? m->addr :
 					    m->addr_v2;
+
+		if (m->addr.ss.ss_family && m->addr_v2.ss.ss_family) {
+			/* both (no port given): keep the one of that kind */
+			if (v2)
+				memset(&m->addr, 0, sizeof(m->addr));
+			else
+				memset(&m->addr_v2, 0, sizeof(m->addr_v2));
+			continue;
+		}
 
 		memset(&m->addr, 0, sizeof(m->addr));
 		memset(&m->addr_v2, 0, sizeof(m->addr_v2));

@@ -771,6 +771,95 @@ static void ms_mode_picks_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(monc), -EINVAL);
 }
 
+/* @n monitors 127.0.0.1, .2, ... named without a port (port 0). */
+static struct monc_options *portless_opts(struct kunit *test, unsigned int n,
+					  unsigned int mode)
+{
+	struct monc_options *o = default_opts(test, n, n);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		set_addr(&o->mon_addr[i], 0);
+		((struct sockaddr_in *)&o->mon_addr[i])->sin_addr.s_addr =
+			htonl(INADDR_LOOPBACK + i);
+	}
+	o->ms_mode = mode;
+	return o;
+}
+
+/* The open candidates are all on @port, of address type @type. */
+static void expect_candidates(struct kunit *test, unsigned int n, u16 port,
+			      u32 type)
+{
+	struct monc_conn *c;
+
+	KUNIT_EXPECT_EQ(test, open_conns(), n);
+	list_for_each_entry(c, &fake->conns, node) {
+		if (c->closed)
+			continue;
+		KUNIT_EXPECT_EQ(test, conn_port(c), port);
+		KUNIT_EXPECT_EQ(test, c->peer.type, type);
+	}
+}
+
+/*
+ * Monitors named without a port are, as in Ceph's MonMap, v1 on 6789 and
+ * v2 on 3300: an msgr2 ms_mode connects to 3300, legacy to 6789. By
+ * default the first round of the hunt goes to 6789, and when every monitor
+ * refuses v1 at once (a cluster bound to msgr2 only) the next goes to 3300.
+ */
+static void ms_mode_portless_addresses(struct kunit *test)
+{
+	static const struct {
+		unsigned int mode;
+		u16 port;
+		u32 type;
+	} cases[] = {
+		{ MONC_MS_MODE_CRC, MONC_MSGR2_PORT, MONC_ADDR_TYPE_MSGR2 },
+		{ MONC_MS_MODE_LEGACY, MONC_DEFAULT_PORT, MONC_ADDR_TYPE_LEGACY },
+	};
+	struct monc_client *monc;
+	struct monc_conn *c, *n;
+	struct monc_test_info ti;
+	unsigned int i;
+
+	for (i = 0; i <= ARRAY_SIZE(cases); i++) {
+		unsigned int mode = MONC_MS_MODE_DEFAULT;
+
+		if (i < ARRAY_SIZE(cases))
+			mode = cases[i].mode;
+
+		monc = monc_create_with_transport(portless_opts(test, 2, mode),
+						  &handlers, fake,
+						  &fake_transport);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+		fake->monc = monc;
+		KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+		if (i < ARRAY_SIZE(cases)) {
+			expect_candidates(test, 2, cases[i].port, cases[i].type);
+		} else {
+			expect_candidates(test, 2, MONC_DEFAULT_PORT,
+					  MONC_ADDR_TYPE_LEGACY);
+			list_for_each_entry_safe(c, n, &fake->conns, node)
+				if (!c->closed)
+					fault(c, -ECONNREFUSED);
+			KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+			monc_test_tick(monc, 700 * HZ);
+			expect_candidates(test, 2, MONC_MSGR2_PORT,
+					  MONC_ADDR_TYPE_MSGR2);
+			/* (the clock moved past the mount timeout) */
+			auth_reply(last_conn(), MONC_AUTH_NONE, 0, 77, NULL);
+			monc_test_info(monc, &ti);
+			KUNIT_EXPECT_TRUE(test, ti.open);
+		}
+		monc_stop(monc);
+		monc_destroy(monc);
+		fake->monc = NULL;
+		list_for_each_entry(c, &fake->conns, node)
+			c->closed = true;
+	}
+}
+
 static void parallel_hunting_first_auth_wins_losers_closed(struct kunit *test)
 {
 	struct monc_client *monc = make_client(test, 3, 3);
@@ -1469,9 +1558,10 @@ static void bad_family(struct monc_options *o, struct monc_handlers *h)
 	o->mon_addr[1].ss_family = AF_UNIX;
 }
 
-static void bad_port(struct monc_options *o, struct monc_handlers *h)
+/* (port 0 is allowed: no port given, see ms_mode_portless_addresses) */
+static void bad_unset(struct monc_options *o, struct monc_handlers *h)
 {
-	((struct sockaddr_in *)&o->mon_addr[0])->sin_port = 0;
+	memset(&o->mon_addr[0], 0, sizeof(o->mon_addr[0]));
 }
 
 static void bad_ka(struct monc_options *o, struct monc_handlers *h)
@@ -1528,7 +1618,7 @@ static const struct opt_case opt_cases[] = {
 	{ "no addresses", bad_no_addr },
 	{ "more than MONC_MAX_MONS", bad_too_many },
 	{ "AF_UNIX address", bad_family },
-	{ "port 0", bad_port },
+	{ "an address left unset", bad_unset },
 	{ "keepalive timeout not above interval", bad_ka },
 	{ "hunt_parallel above MONC_MAX_MONS", bad_parallel },
 	{ "unknown auth method", bad_methods },
@@ -2300,6 +2390,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(hunting_never_repicks_failed_monitor),
 	KUNIT_CASE(parallel_hunting_first_auth_wins_losers_closed),
 	KUNIT_CASE(ms_mode_picks_addresses),
+	KUNIT_CASE(ms_mode_portless_addresses),
 	KUNIT_CASE(keepalive_timeout_reopens),
 	KUNIT_CASE(statfs_resent_after_reconnect_exactly_once),
 	KUNIT_CASE(unknown_tid_dropped),

@@ -1257,6 +1257,26 @@ static void ms_mode_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map->mon[1].addr.type,
 			(u32)MONC_ADDR_TYPE_LEGACY);
 
+	/* no port (0): both kinds, on 6789 and 3300; a mode keeps its own */
+	set_v4(&ss[0], 0x7f000001, 0);
+	map = monc_monmap_from_addrs(ss, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	own_map(test, map);
+	expect_v4(test, &map->mon[0].addr, 0x7f000001, MONC_DEFAULT_PORT);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr.type, (u32)MONC_ADDR_TYPE_LEGACY);
+	expect_v4(test, &map->mon[0].addr_v2, 0x7f000001, MONC_MSGR2_PORT);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr_v2.type,
+			(u32)MONC_ADDR_TYPE_MSGR2);
+	monc_monmap_set_kind(map, true);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr.ss.ss_family, 0);
+	expect_v4(test, &map->mon[0].addr_v2, 0x7f000001, MONC_MSGR2_PORT);
+	map = monc_monmap_from_addrs(ss, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	own_map(test, map);
+	monc_monmap_set_kind(map, false);
+	KUNIT_EXPECT_EQ(test, map->mon[0].addr_v2.ss.ss_family, 0);
+	expect_v4(test, &map->mon[0].addr, 0x7f000001, MONC_DEFAULT_PORT);
+
 	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("legacy"), MONC_MS_MODE_LEGACY);
 	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("crc"), MONC_MS_MODE_CRC);
 	KUNIT_EXPECT_EQ(test, monc_parse_ms_mode("secure"), MONC_MS_MODE_SECURE);
@@ -1409,10 +1429,10 @@ struct addrs_case {
 
 static const struct addrs_case addrs_cases[] = {
 	{ "127.0.0.1:6789/127.0.0.1:6790/127.0.0.1:6791", '/', 0, 3, 6789 },
-	{ "10.0.0.1", '/', 0, 1, 6789 },
+	{ "10.0.0.1", '/', 0, 1, 0 },	/* no port: 0 */
 	{ "10.0.0.1:3300,10.0.0.2", ',', 0, 2, 3300 },
 	{ "[::1]:6790/[fe80::2]", '/', 0, 2, 6790 },
-	{ "::1", '/', 0, 1, 6789 },
+	{ "::1", '/', 0, 1, 0 },
 	{ "", '/', -EINVAL, 0, 0, 0 },
 	{ "127.0.0.1/", '/', -EINVAL, 0, 0, 10 },
 	{ "/127.0.0.1", '/', -EINVAL, 0, 0, 0 },
