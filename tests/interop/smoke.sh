@@ -9,8 +9,9 @@
 # (unless MONC_CLUSTER_LAST=1).
 #
 #   mount (global id, fsid, monmap and osdmap delivered), statfs,
-#   get_version(osdmap), SIGKILL of the session's monitor with a statfs
-#   pending (it completes on another; the monitor is restarted unless the
+#   get_version(osdmap), over msgr2 a SIGSTOP of the session's monitor
+#   (the keepalive timeout moves the session), SIGKILL of the session's
+#   monitor with a statfs pending (it completes on another; the monitor is restarted unless the
 #   rig stops the cluster next, MONC_CLUSTER_LAST=1), with cephx: the
 #   ticket renewed over one short TTL with statfs working throughout;
 #   destroy, unload of the test client and of monc, no sanitiser report.
@@ -87,6 +88,39 @@ kv "$gv" newest
 check "get_version(osdmap) = the delivered osdmap epoch $osd_epoch ($gv)" \
 	'$gv == "err=0 "* && $REPLY == "$osd_epoch"'
 
+# SIGSTOP of the session's monitor (over msgr2, where keepalive2 and its ack
+# are frames: MONC_SMOKE_SIGSTOP=1, the default with an ms_mode). Nothing
+# resets the connection; only the keepalive timeout tells, and the statfs
+# sent to the frozen monitor completes on another. It comes before the
+# SIGKILL, which may leave a monitor down (MONC_CLUSTER_LAST=1): two of
+# three stopped would leave no quorum.
+if [ "${MONC_SMOKE_SIGSTOP:-${MONC_MS_MODE:+1}}" != 1 ]; then
+	:
+elif [ "$nmons" -ge 2 ] && cur_mon "$before"; then
+	cur=$REPLY
+	mon_pid "$cur"
+	victim=$REPLY
+	kill -STOP "$victim"
+	now_us
+	t0=$REPLY
+	tc_put async 1
+	tc_get async_wait
+	ms_since "$t0"
+	fo_ms=$REPLY
+	kv "$LINE" errors
+	check "SIGSTOP of mon.${MON_IDS[$cur]}: keepalive timeout, the statfs completes on another monitor in $fo_ms ms ($LINE)" \
+		'$REPLY == 0 && $LINE == *" pending=0 "*'
+	cur_mon_debugfs
+	check "the session moved off the frozen mon.${MON_IDS[$cur]} (now mon.${MON_IDS[${REPLY:-$cur}]})" \
+		'-n $REPLY && $REPLY != "$cur"'
+	kill -CONT "$victim"
+	wait_quorum 60
+	rc=$?
+	check "mon.${MON_IDS[$cur]} continued, back in quorum" '$rc == 0'
+else
+	not_ok "find the session's monitor for the SIGSTOP failover ($nmons monitors)"
+fi
+
 # SIGKILL of the session's monitor with a statfs pending: it is frozen first,
 # so that the statfs is surely sent and unanswered when the SIGKILL lands.
 if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
@@ -105,7 +139,7 @@ if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
 	fo_ms=$REPLY
 	kv "$LINE" errors
 	check "SIGKILL of mon.${MON_IDS[$cur]} with a statfs pending ($pending): it completes on another monitor in $fo_ms ms ($LINE)" \
-		'$REPLY == 0 && $LINE == *" done=1 "*'
+		'$REPLY == 0 && $LINE == *" pending=0 "*'
 	tc_get statfs
 	check "statfs after the failover ($LINE)" '$LINE == "err=0 "*'
 	if [ "${MONC_CLUSTER_LAST:-0}" = 1 ]; then
