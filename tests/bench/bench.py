@@ -90,6 +90,10 @@ class Cluster:
         # cephx: client.admin's base64 CryptoKey (the bench's cephx phase)
         self.key = env.get("MONC_ADMIN_KEY", "") \
             if env.get("MONC_AUTH") == "cephx" else ""
+        # msgr2 (the bench's v2 phases): a cluster bound to msgr2 only
+        # says crc; BENCH_MS_MODE picks the mode the clients ask for.
+        self.ms_mode = os.environ.get("BENCH_MS_MODE") or \
+            env.get("MONC_MS_MODE", "")
         self.addrs = env["MONC_MON_ADDRS"].split(",")
         self.ports = [int(a.rsplit(":", 1)[1]) for a in self.addrs]
         self.asok = load_asok()
@@ -272,7 +276,7 @@ def current_mon(cluster, kind, timeout=10.0):
 class KernelClient:
     """monc_bench.ko or libceph_bench.ko through its debugfs ctl file."""
 
-    def __init__(self, kind, modname, has_ka, key=""):
+    def __init__(self, kind, modname, has_ka, key="", ms_mode=""):
         self.kind = kind
         self.ctl = "/sys/kernel/debug/%s/ctl" % modname
         self.has_ka = has_ka        # keepalive/hunt tunables exist
@@ -288,6 +292,8 @@ class KernelClient:
         # as hunt_parallel=1; make bench leaves it empty)
         if kind == "monc" and os.environ.get("BENCH_MONC_SET"):
             self.cred += " " + os.environ["BENCH_MONC_SET"]
+        if ms_mode:
+            self.cred += " ms_mode=" + ms_mode
         if not os.path.exists(self.ctl):
             raise NotMeasured("%s not loaded (no %s)" % (modname, self.ctl))
 
@@ -355,8 +361,9 @@ class RadosClient:
     kind = "librados"
     has_ka = False
 
-    def __init__(self, conffile, key=""):
+    def __init__(self, conffile, key="", ms_mode=""):
         self.key = key
+        self.ms_mode = ms_mode
         try:
             import rados
         except ImportError as e:
@@ -374,13 +381,16 @@ class RadosClient:
             mount_timeout_ms=0):
         # rados_mon_op_timeout bounds statfs so that a stuck call fails
         # instead of hanging the bench; it is far above any failover.
-        self.conf = {"mon_host": ",".join("v1:" + a for a in addrs),
+        proto = "v2:" if self.ms_mode else "v1:"
+        self.conf = {"mon_host": ",".join(proto + a for a in addrs),
                      "admin_socket": "", "log_file": "",
                      "log_to_stderr": "false", "err_to_stderr": "false",
                      "rados_mon_op_timeout": "100"}
         if self.key:
             self.conf.update({"key": self.key,
                               "auth_client_required": "cephx"})
+        if self.ms_mode:
+            self.conf["ms_mon_client_mode"] = self.ms_mode
         self.timeout = (mount_timeout_ms or 60000) // 1000
 
     def mount(self, n):
@@ -572,8 +582,10 @@ class Bench:
 
     def fig_mount(self, clients):
         # On the cephx cluster (the second phase of make bench) the same
-        # figure is the cephx mount row.
+        # figure is the cephx mount row; on the msgr2 one, the mode's.
         name = "mount_cephx_ms" if self.cluster.key else "mount_ms"
+        if self.cluster.ms_mode:
+            name = "mount_%s_ms" % self.cluster.ms_mode
         clients = list(clients)
         ms = {c.kind: [] for c in clients}
         for c in clients:
@@ -615,9 +627,17 @@ class Bench:
 
             for i in range(self.cfg["lat_reps"]):
                 self.paired(clients, "statfs", lat, i)
+            mode = self.cluster.ms_mode
             for c in clients:
+                if mode:
+                    # msgr2 phases: the latency over that mode, no more
+                    self.record(c.kind, "statfs_p50_%s_ms" % mode,
+                                summary(p50[c.kind]))
+                    continue
                 self.record(c.kind, "statfs_p50_ms", summary(p50[c.kind]))
                 self.record(c.kind, "statfs_p99_ms", summary(p99[c.kind]))
+            if mode:
+                return
 
             def version(c):
                 v = c.lat("version", min(50, n))
@@ -1095,10 +1115,11 @@ def cmd_run(args):
 
     makers = {
         "libceph": lambda: KernelClient("libceph", "libceph_bench", False,
-                                        cluster.key),
+                                        cluster.key, cluster.ms_mode),
         "monc": lambda: KernelClient("monc", "monc_bench", True,
-                                     cluster.key),
-        "librados": lambda: RadosClient(cluster.conf, cluster.key),
+                                     cluster.key, cluster.ms_mode),
+        "librados": lambda: RadosClient(cluster.conf, cluster.key,
+                                        cluster.ms_mode),
     }
     clients = []
     for name in args.clients.split(","):
@@ -1183,8 +1204,16 @@ ROWS = [
      "monc/libceph <= 1.0"),
     ("mount_cephx_ms", "Mount, cephx with an aes key", "ms", "low",
      "monc/libceph <= 1.0"),
+    ("mount_crc_ms", "Mount over msgr2, crc mode (cephx, aes key)", "ms",
+     "low", ""),
+    ("mount_secure_ms", "Mount over msgr2, secure mode (cephx, aes key)",
+     "ms", "low", ""),
     ("statfs_p50_ms", "statfs latency p50, one caller", "ms", "low",
      "monc/libceph <= 1.0"),
+    ("statfs_p50_crc_ms", "statfs latency p50 over msgr2 crc mode", "ms",
+     "low", ""),
+    ("statfs_p50_secure_ms", "statfs latency p50 over msgr2 secure mode",
+     "ms", "low", ""),
     ("statfs_p99_ms", "statfs latency p99, one caller", "ms", "low", ""),
     ("version_p50_ms", "get_version(osdmap) p50, one caller", "ms", "low",
      ""),

@@ -17,7 +17,9 @@
  *                       hunt_parallel= (monc only);
  *                       name=ID secret=KEY for cephx (no secret: auth
  *                       none), KEY in the form the client takes (monc:
- *                       the raw key in hex; libceph: the base64 CryptoKey)
+ *                       the raw key in hex; libceph: the base64 CryptoKey);
+ *                       ms_mode=legacy|crc|secure|prefer-crc|prefer-secure
+ *                       (empty or absent: the client's default)
  *   mount N             create N more clients one after the other, each one
  *                       created, opened and waited for until it has its maps;
  *                       "ok ns=T1,T2,..." gives each one's duration
@@ -86,6 +88,7 @@ enum bench_op {
  * @hunt_parallel: monitors a hunt round tries at once (0: the default)
  * @name: cephx entity id, without "client." (empty: the client's default)
  * @secret: cephx key in the client's own form; empty for auth none
+ * @ms_mode: fs/ceph's ms_mode value; empty for the client's default
  */
 struct bench_params {
 	char addrs[BENCH_ADDRS_MAX];
@@ -96,6 +99,7 @@ struct bench_params {
 	unsigned int hunt_parallel;
 	char name[BENCH_NAME_MAX];
 	char secret[BENCH_SECRET_MAX];
+	char ms_mode[16];
 };
 
 /**
@@ -217,6 +221,9 @@ static int bench_cmd_set(char *args)
 				return -E2BIG;
 		} else if (!strcmp(tok, "secret")) {
 			if (strscpy(p.secret, val, sizeof(p.secret)) < 0)
+				return -E2BIG;
+		} else if (!strcmp(tok, "ms_mode")) {
+			if (strscpy(p.ms_mode, val, sizeof(p.ms_mode)) < 0)
 				return -E2BIG;
 		} else {
 			return -EINVAL;

@@ -91,6 +91,12 @@ static void *mb_create(const struct bench_params *p)
 	o->mount_timeout_ms = p->mount_timeout_ms;
 	o->hunt_interval_ms = p->hunt_interval_ms;
 	o->hunt_parallel = p->hunt_parallel;
+	if (p->ms_mode[0]) {
+		err = monc_parse_ms_mode(p->ms_mode);
+		if (err < 0)
+			goto err_free;
+		o->ms_mode = err;
+	}
 
 	c->monc = monc_create(o, &mb_handlers, c);
 	if (IS_ERR(c->monc)) {

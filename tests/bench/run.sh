@@ -21,7 +21,10 @@
 #   --only L   comma list of the figures to run (bench.py run --help);
 #              mount_cephx is the cephx mount row, measured on a second
 #              cluster (cephx, an aes client.admin key, so that libceph
-#              below 7.0 can mount) after the auth none figures
+#              below 7.0 can mount) after the auth none figures; msgr2
+#              is the mount and statfs p50 rows in msgr2 crc and secure
+#              modes, on a third cluster (bound to msgr2 only, cephx
+#              with an aes key) after that
 #   --no-profile, --profile  skip or run the tracepoint profile (it needs the
 #              bench kernel; default: on for make bench, off inside UML)
 #
@@ -130,6 +133,11 @@ cephx=0
 if [ "$smoke" = 0 ] && { [ -z "$only" ] || [[ ",$only," == *,mount_cephx,* ]]; }; then
 	cephx=1
 fi
+# So do the msgr2 rows (a cluster bound to msgr2 only).
+msgr2=0
+if [ "$smoke" = 0 ] && { [ -z "$only" ] || [[ ",$only," == *,msgr2,* ]]; }; then
+	msgr2=1
+fi
 case "$flavour" in
 bench | test) ;;
 *) die "--kernel must be bench or test" ;;
@@ -189,6 +197,7 @@ export BENCH_ARGS="${args[*]}"
 export BENCH_CLIENTS=$clients
 export BENCH_MONC_SET="${BENCH_MONC_SET:-}"
 export BENCH_CEPHX=$cephx
+export BENCH_MSGR2=$msgr2
 export BENCH_CEPH=$ceph
 export BENCH_KERNEL_FLAVOUR=$flavour
 export BENCH_UML_TREE=$tree

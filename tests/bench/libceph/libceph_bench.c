@@ -12,7 +12,8 @@
  *
  * libceph has no keepalive or hunt tunables (they are compile-time
  * constants in libceph.h), so only addrs, mount_timeout_ms and the cephx
- * name and secret (the base64 CryptoKey, as mount.ceph passes it) apply.
+ * name and secret (the base64 CryptoKey, as mount.ceph passes it) and
+ * ms_mode apply.
  *
  * pr_fmt comes from <linux/ceph/ceph_debug.h>: "libceph_bench: ".
  */
@@ -62,6 +63,11 @@ static void *lb_create(const struct bench_params *p)
 	}
 	if (p->secret[0]) {
 		err = lb_param(opt, "secret", p->secret);
+		if (err)
+			goto err_opt;
+	}
+	if (p->ms_mode[0]) {
+		err = lb_param(opt, "ms_mode", p->ms_mode);
 		if (err)
 			goto err_opt;
 	}
