@@ -386,6 +386,8 @@ struct monc_client {
 	u64 stat_short_sessions;
 	unsigned long hunt_start;	/* jiffies */
 	unsigned long next_round;	/* jiffies */
+	unsigned long next_open;	/* jiffies: the next staggered candidate */
+	unsigned long hunt_stagger;	/* jiffies; 0: all candidates at once */
 	u64 stat_hunts, stat_rounds, stat_faults, stat_ka_timeouts;
 	atomic_t stat_tick_runs;	/* tick work runs, for tests */
 	unsigned int last_failover_ms;

@@ -369,6 +369,25 @@ static void __monc_mark_dead(struct monc_client *monc, int i)
 		monc->dead |= BIT_ULL(rank);
 }
 
+static unsigned int __monc_inflight(struct monc_client *monc)
+{
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&monc->mutex);
+	for (i = 0; i < MONC_MAX_MONS; i++)
+		if (monc->slot[i].con)
+			n++;
+	return n;
+}
+
+/* Whether the tick opens one more staggered candidate now, or when. */
+static bool __monc_stagger_pending(struct monc_client *monc)
+{
+	return monc->state == MONC_S_HUNTING && monc->hunt_stagger &&
+	       monc->auth_owner < 0 &&
+	       __monc_inflight(monc) < monc->opts.hunt_parallel;
+}
+
 static void __monc_schedule_tick(struct monc_client *monc)
 {
 	unsigned long delay;
@@ -384,6 +403,9 @@ static void __monc_schedule_tick(struct monc_client *monc)
 		delay = time_after(monc->next_round, jiffies) ?
 			monc->next_round - jiffies : 0;
 		delay = min(delay, monc->ka_interval);
+		if (__monc_stagger_pending(monc))
+			delay = min(delay, time_after(monc->next_open, jiffies) ?
+				    monc->next_open - jiffies : 0);
 		break;
 	default:
 		return;
@@ -428,17 +450,6 @@ static int __monc_find_slot(struct monc_client *monc, struct monc_conn *con)
 		if (monc->slot[i].con == con)
 			return i;
 	return -1;
-}
-
-static unsigned int __monc_inflight(struct monc_client *monc)
-{
-	unsigned int i, n = 0;
-
-	lockdep_assert_held(&monc->mutex);
-	for (i = 0; i < MONC_MAX_MONS; i++)
-		if (monc->slot[i].con)
-			n++;
-	return n;
 }
 
 static const struct monc_conn_ops monc_conn_ops;
@@ -540,10 +551,27 @@ static int __monc_open_one(struct monc_client *monc)
 	return 0;
 }
 
-/* A new round: close the candidates, open hunt_parallel new ones. */
+/*
+ * The first candidates of a round: hunt_parallel of them at once, or, with
+ * a stagger, one now and the others one by one from the tick while none
+ * has answered (__monc_stagger_due()). Every candidate costs the monitors
+ * an accept, a banner and an auth hello; most rounds need only one.
+ */
+static void __monc_open_candidates(struct monc_client *monc)
+{
+	unsigned int i, n = monc->hunt_stagger ? 1 : monc->opts.hunt_parallel;
+
+	lockdep_assert_held(&monc->mutex);
+	for (i = 0; i < n; i++)
+		if (__monc_open_one(monc))
+			break;
+	monc->next_open = jiffies + monc->hunt_stagger;
+}
+
+/* A new round: close the candidates, open the first new ones. */
 static void __monc_open_round(struct monc_client *monc)
 {
-	unsigned int i, interval;
+	unsigned int interval;
 
 	lockdep_assert_held(&monc->mutex);
 	__monc_close_all(monc, -1);
@@ -552,9 +580,7 @@ static void __monc_open_round(struct monc_client *monc)
 	monc->hunt_grown = false;
 	monc->hunt_round++;
 	monc->stat_rounds++;
-	for (i = 0; i < monc->opts.hunt_parallel; i++)
-		if (__monc_open_one(monc))
-			break;
+	__monc_open_candidates(monc);
 	interval = __monc_hunt_delay(monc);
 	monc->next_round = jiffies + interval;
 	pr_debug("hunt round %u: %u candidates, next in %u ms\n",
@@ -595,8 +621,6 @@ static void __monc_start_hunt(struct monc_client *monc, int failed)
  */
 static void __monc_resume_hunt(struct monc_client *monc, int i)
 {
-	unsigned int n;
-
 	lockdep_assert_held(&monc->mutex);
 	monc->failed_addr = monc->slot[i].addr;
 	monc->have_failed = true;
@@ -609,9 +633,7 @@ static void __monc_resume_hunt(struct monc_client *monc, int i)
 	monc->auth_owner = -1;
 	__monc_hunt_backoff(monc);
 	monc->tried = monc->dead;
-	for (n = 0; n < monc->opts.hunt_parallel; n++)
-		if (__monc_open_one(monc))
-			break;
+	__monc_open_candidates(monc);
 	monc->next_round = jiffies + __monc_hunt_delay(monc);
 	pr_debug("hunt resumed: %u candidates, next round in %u ms\n",
 		 __monc_inflight(monc),
@@ -1302,8 +1324,17 @@ static void __monc_tick(struct monc_client *monc)
 	lockdep_assert_held(&monc->mutex);
 	switch (monc->state) {
 	case MONC_S_HUNTING:
-		if (time_before(jiffies, monc->next_round))
+		if (time_before(jiffies, monc->next_round)) {
+			if (__monc_stagger_pending(monc) &&
+			    !time_before(jiffies, monc->next_open) &&
+			    __monc_inflight(monc)) {
+				pr_debug("hunt: no answer in %u ms, one more candidate\n",
+					 jiffies_to_msecs(monc->hunt_stagger));
+				__monc_open_one(monc);
+				monc->next_open = jiffies + monc->hunt_stagger;
+			}
 			break;
+		}
 		__monc_round_expired(monc);
 		/* a session that died young already counted this round */
 		if (!monc->hunt_grown)
@@ -1479,7 +1510,9 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 	seq_printf(s, "last_failover_ms: %u\n", monc->last_failover_ms);
 	if (monc->handlers.event)
 		seq_printf(s, "events_dropped: %llu\n", monc->ev_dropped);
-	seq_printf(s, "hunt_parallel: %u\n", monc->opts.hunt_parallel);
+	seq_printf(s, "hunt_parallel: %u\nhunt_stagger_ms: %u\n",
+		   monc->opts.hunt_parallel,
+		   monc->hunt_stagger ? monc->opts.hunt_stagger_ms : 0);
 	seq_puts(s, "auth:\n");
 	monc_auth_show(monc->auth, s);
 	mutex_unlock(&monc->mutex);
@@ -1572,10 +1605,14 @@ static int monc_check_options(const struct monc_options *in,
 		o->hunt_max_mult = MONC_DEFAULT_HUNT_MAX_MULT;
 	if (!o->hunt_parallel)
 		o->hunt_parallel = MONC_DEFAULT_HUNT_PARALLEL;
+	if (!o->hunt_stagger_ms)
+		o->hunt_stagger_ms = MONC_DEFAULT_HUNT_STAGGER_MS;
 	if (o->mount_timeout_ms > MONC_MAX_TIMEOUT_MS ||
 	    o->keepalive_interval_ms > MONC_MAX_TIMEOUT_MS ||
 	    o->keepalive_timeout_ms > MONC_MAX_TIMEOUT_MS ||
-	    o->hunt_interval_ms > MONC_MAX_TIMEOUT_MS)
+	    o->hunt_interval_ms > MONC_MAX_TIMEOUT_MS ||
+	    (o->hunt_stagger_ms > MONC_MAX_TIMEOUT_MS &&
+	     o->hunt_stagger_ms != MONC_HUNT_STAGGER_OFF))
 		return -EINVAL;
 	if (o->keepalive_timeout_ms <= o->keepalive_interval_ms)
 		return -EINVAL;
@@ -1679,6 +1716,10 @@ monc_create_with_transport(const struct monc_options *opts,
 	monc->ka_interval = msecs_to_jiffies(monc->opts.keepalive_interval_ms);
 	monc->ka_timeout = msecs_to_jiffies(monc->opts.keepalive_timeout_ms);
 	monc->hunt_interval = msecs_to_jiffies(monc->opts.hunt_interval_ms);
+	if (monc->opts.hunt_stagger_ms != MONC_HUNT_STAGGER_OFF &&
+	    monc->opts.hunt_parallel > 1)
+		monc->hunt_stagger = max(msecs_to_jiffies(monc->opts.hunt_stagger_ms),
+					 1UL);
 
 	ret = -ENOMEM;
 	monc->monmap = monc_monmap_from_addrs(monc->opts.mon_addr,
@@ -2275,6 +2316,7 @@ void monc_test_tick(struct monc_client *monc, unsigned long advance)
 	mutex_lock(&monc->mutex);
 	if (!monc->stopped) {
 		monc->next_round -= advance;
+		monc->next_open -= advance;
 		monc->session_since -= advance;
 		if (monc->sub_renew_after) {
 			monc->sub_renew_after -= advance;

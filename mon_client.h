@@ -56,6 +56,8 @@
 #define MONC_DEFAULT_HUNT_BACKOFF		2
 #define MONC_DEFAULT_HUNT_MAX_MULT		10
 #define MONC_DEFAULT_HUNT_PARALLEL		3
+#define MONC_DEFAULT_HUNT_STAGGER_MS		50
+#define MONC_HUNT_STAGGER_OFF			UINT_MAX
 
 /* The largest values monc_create() accepts. */
 #define MONC_MAX_TIMEOUT_MS			3600000	/* any *_ms option */
@@ -91,6 +93,9 @@
  *	that fails (1 = no backoff)
  * @hunt_max_mult: the multiplier stops growing here
  * @hunt_parallel: how many monitors a round of hunting connects to at once
+ * @hunt_stagger_ms: a round connects to one monitor, and to the next only
+ *	when none has answered for this long (or one failed), up to
+ *	@hunt_parallel; %MONC_HUNT_STAGGER_OFF connects to all at once
  * @ms_mode: which protocol carries the session, as fs/ceph's ms_mode=
  *	(%MONC_MS_MODE_*, monc_parse_ms_mode()); 0 for monc's default
  *
@@ -110,6 +115,7 @@ struct monc_options {
 	unsigned int hunt_backoff;
 	unsigned int hunt_max_mult;
 	unsigned int hunt_parallel;
+	unsigned int hunt_stagger_ms;
 	unsigned int ms_mode;
 };
 

@@ -203,6 +203,8 @@ static struct monc_options *default_opts(struct kunit *test, unsigned int n,
 	o->keepalive_timeout_ms = 120000;
 	o->hunt_interval_ms = 60000;
 	o->hunt_parallel = parallel;
+	/* all candidates at once; hunting_staggered sets a stagger */
+	o->hunt_stagger_ms = MONC_HUNT_STAGGER_OFF;
 	return o;
 }
 
@@ -858,6 +860,62 @@ static void ms_mode_portless_addresses(struct kunit *test)
 		list_for_each_entry(c, &fake->conns, node)
 			c->closed = true;
 	}
+}
+
+/*
+ * With a stagger, a round opens one candidate, and one more each time the
+ * stagger passes with no answer, up to hunt_parallel; a refused candidate
+ * is replaced at once; once one answers, no more are opened.
+ */
+static void hunting_staggered(struct kunit *test)
+{
+	struct monc_options *o = default_opts(test, 5, 3);
+	unsigned long stagger = msecs_to_jiffies(60000);
+	struct monc_client *monc;
+	struct monc_test_info ti;
+	unsigned int first;
+
+	/* a stagger far above the test's run time: only the test ticks */
+	o->hunt_stagger_ms = 60000;
+	o->hunt_interval_ms = 600000;
+	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
+	monc_test_tick(monc, stagger / 2);
+	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
+	monc_test_tick(monc, stagger / 2);
+	KUNIT_EXPECT_EQ(test, open_conns(), 2U);
+	/* refused: replaced at once, still two */
+	first = fake->nconns;
+	fault(last_conn(), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, fake->nconns, first + 1);
+	KUNIT_EXPECT_EQ(test, open_conns(), 2U);
+	monc_test_tick(monc, stagger);
+	KUNIT_EXPECT_EQ(test, open_conns(), 3U);
+	/* hunt_parallel reached */
+	monc_test_tick(monc, stagger);
+	KUNIT_EXPECT_EQ(test, open_conns(), 3U);
+	mount_on(last_conn(), 5);
+	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+
+	/* a healthy session lost: the new round starts with one again */
+	first = fake->nconns;
+	fault(last_conn(), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
+	KUNIT_EXPECT_EQ(test, fake->nconns, first + 1);
+	/* it answers within the stagger: nobody else is disturbed */
+	auth_reply(last_conn(), MONC_AUTH_NONE, 0, 4242, NULL);
+	monc_test_tick(monc, 2 * stagger);
+	KUNIT_EXPECT_EQ(test, fake->nconns, first + 1);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	monc_stop(monc);
+	monc_destroy(monc);
+	fake->monc = NULL;
 }
 
 static void parallel_hunting_first_auth_wins_losers_closed(struct kunit *test)
@@ -2391,6 +2449,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(parallel_hunting_first_auth_wins_losers_closed),
 	KUNIT_CASE(ms_mode_picks_addresses),
 	KUNIT_CASE(ms_mode_portless_addresses),
+	KUNIT_CASE(hunting_staggered),
 	KUNIT_CASE(keepalive_timeout_reopens),
 	KUNIT_CASE(statfs_resent_after_reconnect_exactly_once),
 	KUNIT_CASE(unknown_tid_dropped),

@@ -14,7 +14,7 @@
  *   set KEY=VALUE...    addrs=ip:port,ip:port,... ka_interval_ms=
  *                       ka_timeout_ms= mount_timeout_ms= hunt_interval_ms=
  *                       (0 or absent: the client's own default);
- *                       hunt_parallel= (monc only);
+ *                       hunt_parallel=, hunt_stagger_ms= (monc only);
  *                       name=ID secret=KEY for cephx (no secret: auth
  *                       none), KEY in the form the client takes (monc:
  *                       the raw key in hex; libceph: the base64 CryptoKey);
@@ -86,6 +86,7 @@ enum bench_op {
  * @mount_timeout_ms: mount and request timeout (0: the client's default)
  * @hunt_interval_ms: hunt interval (0: the client's default)
  * @hunt_parallel: monitors a hunt round tries at once (0: the default)
+ * @hunt_stagger_ms: the delay between a round's candidates (0: the default)
  * @name: cephx entity id, without "client." (empty: the client's default)
  * @secret: cephx key in the client's own form; empty for auth none
  * @ms_mode: fs/ceph's ms_mode value; empty for the client's default
@@ -97,6 +98,7 @@ struct bench_params {
 	unsigned int mount_timeout_ms;
 	unsigned int hunt_interval_ms;
 	unsigned int hunt_parallel;
+	unsigned int hunt_stagger_ms;
 	char name[BENCH_NAME_MAX];
 	char secret[BENCH_SECRET_MAX];
 	char ms_mode[16];
@@ -216,6 +218,8 @@ static int bench_cmd_set(char *args)
 					       &p.hunt_interval_ms);
 		} else if (!strcmp(tok, "hunt_parallel")) {
 			err = bench_parse_uint(val, INT_MAX, &p.hunt_parallel);
+		} else if (!strcmp(tok, "hunt_stagger_ms")) {
+			err = bench_parse_uint(val, UINT_MAX, &p.hunt_stagger_ms);
 		} else if (!strcmp(tok, "name")) {
 			if (strscpy(p.name, val, sizeof(p.name)) < 0)
 				return -E2BIG;

@@ -91,6 +91,7 @@ static void *mb_create(const struct bench_params *p)
 	o->mount_timeout_ms = p->mount_timeout_ms;
 	o->hunt_interval_ms = p->hunt_interval_ms;
 	o->hunt_parallel = p->hunt_parallel;
+	o->hunt_stagger_ms = p->hunt_stagger_ms;
 	if (p->ms_mode[0]) {
 		err = monc_parse_ms_mode(p->ms_mode);
 		if (err < 0)

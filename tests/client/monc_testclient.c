@@ -41,6 +41,7 @@
  * name, secret (a keyring's base64 cephx key: selects auth cephx),
  * mount_timeout_ms, keepalive_interval_ms, keepalive_timeout_ms,
  * hunt_interval_ms, hunt_backoff, hunt_max_mult, hunt_parallel,
+ * hunt_stagger_ms (4294967295: every candidate of a round at once),
  * ms_mode (fs/ceph's values: legacy, crc, prefer-crc, ...), nomdsmap
  * (do not register an mdsmap handler), and fs (a filesystem's name:
  * subscribe to fsmap.user, find the name's fscid there and follow that
@@ -368,6 +369,7 @@ static int tc_parse_options(char *s, struct monc_options *o, char *name,
 		{ "hunt_backoff", offsetof(struct monc_options, hunt_backoff) },
 		{ "hunt_max_mult", offsetof(struct monc_options, hunt_max_mult) },
 		{ "hunt_parallel", offsetof(struct monc_options, hunt_parallel) },
+		{ "hunt_stagger_ms", offsetof(struct monc_options, hunt_stagger_ms) },
 	};
 	char *opt, *val;
 	unsigned int i;
