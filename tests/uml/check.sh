@@ -790,7 +790,7 @@ for lane in "${lanes[@]}"; do
 		NF >= 3 { c = at($3); out = out sprintf("%s%s %d", (out == "" ? "" : ", "), $1, (c - prev) / hz + 0.5); prev = c }
 		END { printf "%d s (%s)", sc[n] / hz + 0.5, out }' "$run/$lane/cpu" "$run/$lane/timings")"
 done
-if [ -s "$run/deb.times" ]; then
+if [ -s "$run/deb.times" ] && [ -s "$run/deb.tap" ]; then
 	say "cpu: deb job (deps, dkms, W=1/sparse matrix, QEMU; at nice 10): $(awk -v t0="$t_start" '
 		function s(x,  m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", x); sub(/s$/, "", x); return m * 60 + x }
 		NR <= 2 { c += s($1) + s($2) } NR == 3 { e = $1 - t0 }
