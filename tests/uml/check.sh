@@ -510,7 +510,7 @@ check)
 	# same cluster (MONC_V2_PHASE=0: none), in the lane MONC_V2_LANE
 	# (interop). A lane is one UML, which uses one core at most: the
 	# heaviest lane's CPU time is the least wall time of the run, so the
-	# phase goes where the least CPU is.
+	# phase goes to a lane that stays lighter than $release-b with it.
 	selected_scripts "$umlsrc"/tests/msgr2/*.sh
 	v2_scripts=$REPLY v2_lane=${MONC_V2_LANE:-interop}
 	if [ -n "$v2_scripts" ] && [ "${MONC_V2_PHASE:-1}" = 1 ] &&
