@@ -227,6 +227,12 @@ check "${#bad_opts[@]} bad options each rejected with EINVAL ($nbad did)" '$nbad
 logs_after=$(dmesg | grep -c 'monfs: ')
 check "each rejection logged its reason ($((logs_after - logs_before)) lines)" \
 	'$((logs_after - logs_before)) -ge ${#bad_opts[@]}'
+# monfs bounds what monc bounds, and says so: nothing out of range gets as
+# far as monc_create(), whose EINVAL carries no reason (issue #16 item 13)
+new_logs=$(dmesg | grep 'monfs: ' | tail -n +$((logs_before + 1)))
+refused=$(grep -c 'monc refused the options' <<<"$new_logs")
+check "monfs names the bound of mount_timeout=3601 and hunt_backoff=17 itself; monc refused none of the bad options ($refused)" \
+	'$new_logs == *"mount_timeout=3601 is out of range"* && $new_logs == *"hunt_backoff=17 is out of range"* && $refused == 0'
 diag "for example: $(dmesg | grep 'monfs: ' | tail -n 2 | sed -e 's/^\[[^]]*\] //' | tr '\n' '|')"
 
 # -------------------------------- unreachable: ETIMEDOUT within the timeout
