@@ -8,12 +8,18 @@
  * a script needs no fork to catch a write error.
  *
  *   create   w: "ADDR[/ADDR...] KA_INTERVAL_MS KA_TIMEOUT_MS MOUNT_TIMEOUT_MS
- *               [SECRET]" (SECRET: the 16-byte cephx key in hex: cephx)
+ *               [SECRET [NAME]]" (SECRET: the cephx key in hex, 16 bytes
+ *               for aes or 32 for aes256k: cephx; NAME: the client's name
+ *               without "client.", default admin)
  *               (ADDRs as monc_parse_mon_addrs()): monc_create, open, wait for the
  *               mount; r ("last"): the error of each step
  *   statfs   r: one synchronous monc_statfs
  *   version  r: one monc_get_version("osdmap")
- *   info     r: monc_test_info() of the client
+ *   info     r: monc_test_info() of the client, and its cephx renewals
+ *   renew    w: anything: make the cephx tickets due for renewal now (they
+ *               are aged, as if 3/4 of the shortest lifetime had passed);
+ *               the client's tick sends the renewal; r ("last"): renew=0
+ *               and the seconds aged, or -EOPNOTSUPP without cephx
  *   load     w: "THREADS SECONDS GAP_US": THREADS kthreads issue statfs for
  *               SECONDS, alternating a synchronous monc_statfs (counts
  *               timeouts) and a monc_statfs_async whose callback is counted
@@ -56,6 +62,7 @@
 
 #include "mon_client.h"
 #include "internal.h"
+#include "auth.h"
 
 #define RL_LINE_MAX	1024
 #define RL_MAX_THREADS	64
@@ -124,6 +131,7 @@ static void rl_create(char *cmd)
 	u64 t0 = ktime_get_ns();
 	u8 secret[MONC_SECRET_MAX_LEN];
 	char hex[2 * MONC_SECRET_MAX_LEN + 1];
+	char name[64];
 	size_t secret_len = 0;
 	int n;
 
@@ -138,10 +146,11 @@ static void rl_create(char *cmd)
 	}
 	n = -1;
 	if (addrs && cmd)
-		n = sscanf(cmd, "%u %u %u %64s", &o->keepalive_interval_ms,
-			   &o->keepalive_timeout_ms, &o->mount_timeout_ms, hex);
+		n = sscanf(cmd, "%u %u %u %64s %63s", &o->keepalive_interval_ms,
+			   &o->keepalive_timeout_ms, &o->mount_timeout_ms, hex,
+			   name);
 	/* The secret in hex: an aes key (16 bytes) or an aes256k one (32). */
-	if (n == 4) {
+	if (n >= 4) {
 		secret_len = strlen(hex) / 2;
 		if (strlen(hex) % 2 ||
 		    (secret_len != MONC_SECRET_LEN &&
@@ -149,13 +158,15 @@ static void rl_create(char *cmd)
 		    hex2bin(secret, hex, secret_len))
 			n = -1;
 	}
-	if ((n != 3 && n != 4) ||
+	if (n < 3 || n > 5 ||
 	    monc_parse_mon_addrs(addrs, strlen(addrs), '/', o, NULL, NULL)) {
 		kfree(o);
 		snprintf(rl.last, sizeof(rl.last), "create=%d", -EINVAL);
 		return;
 	}
-	if (n == 4) {
+	if (n == 5)
+		o->name = name;
+	if (n >= 4) {
 		o->auth_methods = BIT(MONC_AUTH_CEPHX);
 		o->secret = secret;
 		o->secret_len = secret_len;
@@ -184,6 +195,20 @@ static void rl_create(char *cmd)
 		 (ktime_get_ns() - t0) / NSEC_PER_MSEC);
 }
 
+/* The cephx renewals of the client, or -1 without cephx. */
+static int rl_renewals(struct monc_client *monc)
+{
+	struct monc_auth_x *x;
+	int n = -1;
+
+	mutex_lock(&monc->mutex);
+	x = monc_auth_x_of(monc->auth);
+	if (x)
+		n = monc_x_renewals(x);
+	mutex_unlock(&monc->mutex);
+	return n;
+}
+
 static int rl_info_line(char *buf, size_t len)
 {
 	struct monc_test_info ti;
@@ -192,11 +217,43 @@ static int rl_info_line(char *buf, size_t len)
 		return scnprintf(buf, len, "client=0\n");
 	monc_test_info(rl.monc, &ti);
 	return scnprintf(buf, len,
-			 "client=1 state=%d open=%d hunting=%d mounted=%d pending=%u inflight=%u tick_pending=%d tick_runs=%u hunts=%llu faults=%llu ka_timeouts=%llu last_failover_ms=%u\n",
+			 "client=1 state=%d open=%d hunting=%d mounted=%d pending=%u inflight=%u tick_pending=%d tick_runs=%u hunts=%llu faults=%llu ka_timeouts=%llu last_failover_ms=%u renewals=%d\n",
 			 ti.state, ti.open, ti.hunting, ti.mounted, ti.pending,
 			 ti.inflight, ti.tick_pending, ti.tick_runs, ti.stat_hunts,
 			 ti.stat_faults, ti.stat_ka_timeouts,
-			 ti.last_failover_ms);
+			 ti.last_failover_ms, rl_renewals(rl.monc));
+}
+
+/*
+ * Make the tickets due: age them by 3/4 of the shortest lifetime of the
+ * AUTH and MON tickets, plus a second, so that one is past its renew time
+ * and none has expired. The tick sends the renewal.
+ */
+static void rl_renew(void)
+{
+	static const unsigned int services[] = {
+		0x20, MONC_ENTITY_TYPE_MON,	/* AUTH, MON */
+	};
+	struct monc_auth_x *x;
+	unsigned int i, age = 0;
+	u64 secret_id;
+	u32 blob_len, ttl;
+
+	if (!rl.monc) {
+		snprintf(rl.last, sizeof(rl.last), "renew=%d", -ENOENT);
+		return;
+	}
+	mutex_lock(&rl.monc->mutex);
+	x = monc_auth_x_of(rl.monc->auth);
+	for (i = 0; x && i < ARRAY_SIZE(services); i++)
+		if (!monc_x_ticket_info(x, services[i], &secret_id, &blob_len,
+					&ttl) && ttl && (!age || ttl - ttl / 4 < age))
+			age = ttl - ttl / 4;
+	if (age)
+		monc_x_test_age(x, age + 1);
+	mutex_unlock(&rl.monc->mutex);
+	snprintf(rl.last, sizeof(rl.last), "renew=%d age=%u",
+		 age ? 0 : -EOPNOTSUPP, age ? age + 1 : 0);
 }
 
 /* ------------------------------------------------------------ load */
@@ -563,6 +620,8 @@ static ssize_t rl_cmd_write(struct file *file, const char __user *ubuf,
 		rl_stop();
 	else if (!strcmp(name, "destroy"))
 		rl_destroy();
+	else if (!strcmp(name, "renew"))
+		rl_renew();
 	mutex_unlock(&rl.mutex);
 	kfree(cmd);
 	return len;
@@ -593,7 +652,8 @@ static ssize_t rl_read(struct file *file, char __user *ubuf, size_t len,
 	}
 	mutex_lock(&rl.mutex);
 	if (!strcmp(name, "last") || !strcmp(name, "create") ||
-	    !strcmp(name, "stop") || !strcmp(name, "destroy")) {
+	    !strcmp(name, "stop") || !strcmp(name, "destroy") ||
+	    !strcmp(name, "renew")) {
 		n = scnprintf(buf, RL_LINE_MAX, "%s\n", rl.last);
 	} else if (!strcmp(name, "info")) {
 		n = rl_info_line(buf, RL_LINE_MAX);
@@ -629,7 +689,7 @@ static int __init rl_init(void)
 {
 	static const char * const files[] = {
 		"create", "statfs", "version", "info", "load", "load_wait",
-		"block", "stop", "destroy", "last",
+		"block", "stop", "destroy", "last", "renew",
 	};
 	unsigned int i;
 

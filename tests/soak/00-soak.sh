@@ -8,7 +8,9 @@
 #   - 70-load.sh with 16 threads for 120 s of load, the session's monitor
 #     SIGSTOPped for 40 s and all three monitors down for 10 s;
 #   - 60-failslab.sh with higher caps (400 mount runs, 120 reconnect runs)
-#     and every allocation of the reconnect path (make check: every 4th);
+#     and every allocation of the reconnect path (make check: every 4th),
+#     here with auth none (60- and 61-failslab-cephx*.sh: cephx, aes256k
+#     and aes keys);
 #   - 75-unload.sh with 64 blocked threads;
 #   - 25-command.sh with the ceph CLI's view of the blocklist as well;
 #   - 30-monfs.sh with 20 mount rounds (make check: 5).
