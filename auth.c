@@ -157,6 +157,32 @@ void monc_auth_reset(struct monc_auth *auth)
 EXPORT_SYMBOL_IF_KUNIT(monc_auth_reset);
 
 /**
+ * monc_auth_forget_identity() - start the next session as a new client
+ * @auth: the state
+ *
+ * A monitor refuses to let a client reclaim its global id with an AUTH
+ * ticket whose rotating secret it no longer has ("attempt to reclaim
+ * global_id using bad ticket"): a client starved or suspended past the
+ * ticket's lifetime, or one that took a ticket from a rogue monitor,
+ * would be refused by every monitor for good. Dropping the global id and
+ * every ticket makes the next exchange a first one (hello with global id
+ * 0, no old ticket), which gets a new global id.
+ *
+ * Return: true if there was an identity to forget.
+ */
+bool monc_auth_forget_identity(struct monc_auth *auth)
+{
+	bool had = auth->global_id;
+
+	auth->global_id = 0;
+	if (auth->x)
+		monc_x_forget_tickets(auth->x);
+	monc_auth_reset(auth);
+	return had;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_auth_forget_identity);
+
+/**
  * monc_auth_protocol() - the protocol field of the next MAuth
  * @auth: the state
  *

@@ -42,6 +42,9 @@ void monc_auth_destroy(struct monc_auth *auth);
 /* Forget per-session state before a new session (keeps tickets to renew). */
 void monc_auth_reset(struct monc_auth *auth);
 
+/* Forget the global id and every ticket: the next session starts afresh. */
+bool monc_auth_forget_identity(struct monc_auth *auth);
+
 /*
  * The protocol number for the next MAuth's protocol field: 0 for the
  * hello, then the negotiated method.
@@ -95,6 +98,7 @@ struct monc_auth_x;
 struct monc_auth_x *monc_x_create(const u8 *secret, unsigned int secret_len);
 void monc_x_destroy(struct monc_auth_x *x);
 void monc_x_reset(struct monc_auth_x *x);
+void monc_x_forget_tickets(struct monc_auth_x *x);
 int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);
 int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
 bool monc_x_need_renew(struct monc_auth_x *x);

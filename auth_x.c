@@ -405,6 +405,20 @@ void monc_x_reset(struct monc_auth_x *x)
 }
 
 /**
+ * monc_x_forget_tickets() - drop every ticket and its session key
+ * @x: the state
+ *
+ * The next CephXAuthenticate presents no old ticket.
+ */
+void monc_x_forget_tickets(struct monc_auth_x *x)
+{
+	int i;
+
+	for (i = 0; i < MONC_X_NSERVICES; i++)
+		monc_x_ticket_clear(&x->tickets[i]);
+}
+
+/**
  * monc_x_build_request() - write a CephXAuthenticate
  * @x: the state
  * @p: output cursor

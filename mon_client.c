@@ -802,6 +802,19 @@ static void __monc_check_mounted(struct monc_client *monc)
 	}
 }
 
+/*
+ * A monitor refused to re-authenticate this mounted client: if it offered
+ * a global id and tickets to reclaim, the next attempt goes without them
+ * (see monc_auth_forget_identity()) rather than be refused everywhere.
+ */
+static void __monc_forget_identity(struct monc_client *monc, int i)
+{
+	lockdep_assert_held(&monc->mutex);
+	if (monc_auth_forget_identity(monc->auth))
+		pr_warn_ratelimited("mon %pISpc refused global id %llu and its ticket; authenticating afresh\n",
+				    &monc->slot[i].addr.ss, monc->global_id);
+}
+
 static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 				     struct monc_msg *msg)
 {
@@ -846,6 +859,7 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 			return;
 		}
 		__monc_event(monc, MONC_EV_AUTH_REFUSED, err, 0);
+		__monc_forget_identity(monc, i);
 		__monc_slot_failed(monc, i, err);
 		return;
 	}
@@ -865,8 +879,11 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 			__monc_mount_failed(monc, ret);
 			return;
 		}
-		if (monc->mounted)
+		if (monc->mounted) {
 			__monc_event(monc, MONC_EV_AUTH_REFUSED, ret, 0);
+			if (ret == -EACCES)
+				__monc_forget_identity(monc, i);
+		}
 		__monc_slot_failed(monc, i, ret);
 		return;
 	}

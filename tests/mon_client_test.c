@@ -3632,6 +3632,60 @@ static void cephx_cut_desc(const struct cephx_cut *t, char *desc)
 
 KUNIT_ARRAY_PARAM(cephx_cut, cephx_cuts, cephx_cut_desc);
 
+/* The global id a candidate's MAuth hello offers to reclaim. */
+static u64 hello_global_id(struct kunit *test, struct monc_conn *c)
+{
+	struct monc_msg *m = last_sent(c, MONC_MSG_AUTH);
+	const u8 *p;
+	u32 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* 18-byte paxos header, protocol 0, payload length, payload */
+	KUNIT_ASSERT_EQ(test, get_unaligned_le32(m->front + 18), 0U);
+	p = m->front + 26;
+	n = get_unaligned_le32(p + 1);		/* u8 v, le32 methods */
+	p += 1 + 4 + 4 * n + 4;			/* ..., entity type */
+	p += 4 + get_unaligned_le32(p);		/* name */
+	KUNIT_ASSERT_LE(test, p + 8 - (const u8 *)m->front,
+			(long)m->front_len);
+	return get_unaligned_le64(p);
+}
+
+/*
+ * A monitor that no longer has the rotating secret of our AUTH ticket (a
+ * client starved or suspended past its lifetime) refuses the reclaim of
+ * our global id with -EACCES, and so would every other: the next attempt
+ * offers no global id and no ticket, and gets a new session.
+ */
+static void cephx_session_refused_reclaim_starts_afresh(struct kunit *test)
+{
+	const struct cephx_sess *s = *(const struct cephx_sess *const *)test->param_value;
+	struct monc_client *monc = make_cephx_client(test, s, 3);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	cephx_exchange(test, s, c);
+	send_monmap(c, 3, 1, fsid_bytes);
+	send_osdmap(c);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+
+	fault(c, -ECONNRESET);
+	c = last_conn();
+	KUNIT_EXPECT_EQ(test, hello_global_id(test, c), s->global_id);
+	auth_reply(c, MONC_AUTH_CEPHX, -EACCES, 0, "bad ticket");
+	monc_test_tick(monc, 700 * HZ);
+	c = last_conn();
+	KUNIT_ASSERT_FALSE(test, c->closed);
+	KUNIT_EXPECT_EQ(test, hello_global_id(test, c), 0ULL);
+	cephx_exchange(test, s, c);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	monc_stop(monc);
+}
+
 static void cephx_session_cut_reply_next_mon_mounts(struct kunit *test)
 {
 	const struct cephx_cut *t = test->param_value;
@@ -3671,6 +3725,8 @@ static struct kunit_case monc_cephx_session_cases[] = {
 			 cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_cut_reply_next_mon_mounts,
 			 cephx_cut_gen_params),
+	KUNIT_CASE_PARAM(cephx_session_refused_reclaim_starts_afresh,
+			 cephx_sess_gen_params),
 	{}
 };
 
