@@ -332,22 +332,33 @@ int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
 EXPORT_SYMBOL_IF_KUNIT(monc_auth_handle_reply);
 
 /**
- * monc_auth_session_key() - the key msgr2 signs the auth exchange with
+ * monc_auth_session_key() - the key material of the auth exchange, for msgr2
  * @auth: the state, after monc_auth_handle_reply() returned %MONC_AUTH_DONE
- * @buf: where to copy it (%MONC_KEY_MAX_LEN bytes are enough)
+ * @buf: where to copy the session key (%MONC_KEY_MAX_LEN bytes are enough);
+ *	msgr2 signs the auth exchange with it
  * @len: in: room at @buf; out: the key's length, 0 for auth none
+ * @secret: where to copy the connection secret (%MONC_MAX_CON_SECRET_LEN
+ *	bytes are enough); secure mode keys its cipher with it
+ * @secret_len: in: room at @secret; out: its length, 0 if there is none
+ *	(auth none, crc mode)
  *
+ * Context: process context, under the caller's lock that serializes every
+ * call on @auth.
  * Return: 0, or -ENOENT when no exchange finished on this session.
  */
-int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len)
+int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len,
+			  u8 *secret, u32 *secret_len)
 {
 	if (!auth->done)
 		return -ENOENT;
 	if (auth->protocol == MONC_AUTH_CEPHX && auth->x)
-		return monc_x_session_key(auth->x, buf, len);
+		return monc_x_session_key(auth->x, buf, len) ?:
+		       monc_x_con_secret(auth->x, secret, secret_len);
 	*len = 0;
+	*secret_len = 0;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(monc_auth_session_key);
 
 /**
  * monc_auth_need_renew() - whether tickets are due for renewal

@@ -70,7 +70,8 @@ int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
  * The session key of the exchange that just finished, which msgr2 signs
  * its auth frames with: *@len 0 for auth none (no key).
  */
-int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len);
+int monc_auth_session_key(struct monc_auth *auth, u8 *buf, u32 *len,
+			  u8 *secret, u32 *secret_len);
 
 /* True when tickets are due for renewal (the tick then re-authenticates). */
 bool monc_auth_need_renew(struct monc_auth *auth);
@@ -103,6 +104,7 @@ int monc_x_build_request(struct monc_auth_x *x, void **p, void *end);
 int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len);
 bool monc_x_need_renew(struct monc_auth_x *x);
 int monc_x_session_key(struct monc_auth_x *x, u8 *buf, u32 *len);
+int monc_x_con_secret(struct monc_auth_x *x, u8 *buf, u32 *len);
 void monc_x_want(struct monc_auth_x *x, u32 services);
 void monc_x_show(struct monc_auth_x *x, struct seq_file *s);
 
@@ -170,6 +172,47 @@ int monc_crypto_hmac_sha256(struct monc_crypto *c, const struct monc_key *key,
 			    const void *data, u32 len, u8 *out);
 int monc_hmac_sha256(const u8 *key, u32 key_len, const void *data, u32 len,
 		     u8 *out);
+
+/*
+ * msgr2 secure mode (crypto.c): AES-128-GCM, 12-byte nonces (le32 fixed,
+ * le64 counter), 16-byte tags. The connection secret holds the key, then
+ * the client's receive nonce, then its transmit nonce.
+ */
+#define MONC_GCM_KEY_LEN		16
+#define MONC_GCM_IV_LEN			12
+#define MONC_GCM_TAG_LEN		16
+#define MONC_GCM_BLOCK_LEN		16
+#define MONC_GCM_SECRET_LEN		(MONC_GCM_KEY_LEN + 2 * MONC_GCM_IV_LEN)
+
+struct crypto_aead;
+struct aead_request;
+
+/**
+ * struct monc_gcm - one connection's secure-mode cipher
+ * @tfm: gcm(aes), keyed
+ * @req: its request
+ * @rx_nonce: the nonce of the next frame part received
+ * @tx_nonce: the nonce of the next frame part sent
+ * @rx_first: @rx_nonce's first value (to see it come round)
+ * @tx_first: @tx_nonce's first value
+ * @rx_wrapped: @rx_first was used
+ * @tx_wrapped: @tx_first was used
+ */
+struct monc_gcm {
+	struct crypto_aead *tfm;
+	struct aead_request *req;
+	u8 rx_nonce[MONC_GCM_IV_LEN];
+	u8 tx_nonce[MONC_GCM_IV_LEN];
+	u8 rx_first[MONC_GCM_IV_LEN];
+	u8 tx_first[MONC_GCM_IV_LEN];
+	bool rx_wrapped;
+	bool tx_wrapped;
+};
+
+int monc_gcm_init(struct monc_gcm *g, const u8 *secret, u32 len);
+void monc_gcm_free(struct monc_gcm *g);
+int monc_gcm_encrypt(struct monc_gcm *g, void *buf, u32 len);
+int monc_gcm_decrypt(struct monc_gcm *g, void *buf, u32 len);
 
 /* cephx key usages of the authorizer exchange (client <-> service) */
 #define MONC_X_USAGE_AUTHORIZE			0x10

@@ -124,6 +124,10 @@ struct monc_auth_x {
 	unsigned int auths;		/* successful replies, ever */
 	unsigned int renewals;		/* of which renewals on a session */
 	struct monc_x_ticket tickets[MONC_X_NSERVICES];
+	/* msgr2 secure mode's key material, from the last session key reply */
+	u8 con_secret[MONC_MAX_CON_SECRET_LEN];
+	u32 con_secret_len;
+
 #if IS_ENABLED(CONFIG_KUNIT)
 	bool test_challenge_set;
 	u64 test_challenge;
@@ -402,6 +406,8 @@ void monc_x_reset(struct monc_auth_x *x)
 	x->request_sent = false;
 	x->renewing = false;
 	x->authenticated = false;
+	memzero_explicit(x->con_secret, sizeof(x->con_secret));
+	x->con_secret_len = 0;
 }
 
 /**
@@ -602,11 +608,48 @@ static int monc_x_parse_ticket_reply(struct monc_auth_x *x,
 	return 0;
 }
 
+/*
+ * The connection secret section of a session key reply: the secret (a
+ * string: le32 n, n bytes) sealed with the new AUTH session key, usage
+ * AUTH_CONNECTION_SECRET. Empty on msgr v1, in crc mode and on renewals.
+ */
+static int monc_x_parse_con_secret(struct monc_auth_x *x,
+				   const struct monc_key *key, const void *p,
+				   const void *end, u8 *secret, u32 *secret_len)
+{
+	const void *q;
+	const char *s;
+	u32 plen, n;
+	u8 *buf;
+	int ret;
+
+	*secret_len = 0;
+	if (p == end)
+		return 0;
+	ret = monc_x_decrypt(x, key, MONC_X_USAGE_AUTH_CONNECTION_SECRET, &p,
+			     end, &buf, &plen);
+	if (ret)
+		return ret;
+	q = buf;
+	ret = -EINVAL;
+	if (monc_dec_str(&q, buf + plen, &s, &n) ||
+	    n > MONC_MAX_CON_SECRET_LEN)
+		goto out;
+	memcpy(secret, s, n);
+	*secret_len = n;
+	ret = 0;
+out:
+	kfree_sensitive(buf);
+	return ret;
+}
+
 static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
 				     const void *end)
 {
 	struct monc_x_ticket fresh[MONC_X_NSERVICES] = {};
 	const struct monc_x_ticket *auth_t = &fresh[__ffs(MONC_X_AUTH)];
+	u8 secret[MONC_MAX_CON_SECRET_LEN];
+	u32 secret_len = 0;
 	const char *sect;
 	const void *q;
 	u32 len;
@@ -622,6 +665,11 @@ static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
 	/* We always ask for other keys, so both sections must be there. */
 	if (monc_dec_str(&p, end, &sect, &len))	/* connection secret */
 		goto out;
+	ret = monc_x_parse_con_secret(x, &auth_t->key, sect, sect + len,
+				      secret, &secret_len);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
 	if (monc_dec_str(&p, end, &sect, &len))	/* service tickets */
 		goto out;
 	if (len) {
@@ -645,10 +693,13 @@ static int monc_x_handle_session_key(struct monc_auth_x *x, const void *p,
 		x->tickets[i] = fresh[i];
 		fresh[i].blob = NULL;
 	}
+	memcpy(x->con_secret, secret, secret_len);
+	x->con_secret_len = secret_len;
 	ret = 0;
 out:
 	for (i = 0; i < MONC_X_NSERVICES; i++)
 		monc_x_ticket_clear(&fresh[i]);
+	memzero_explicit(secret, sizeof(secret));
 	return ret;
 }
 
@@ -670,6 +721,25 @@ int monc_x_session_key(struct monc_auth_x *x, u8 *buf, u32 *len)
 		return -ENOENT;
 	memcpy(buf, t->key.key, t->key.len);
 	*len = t->key.len;
+	return 0;
+}
+
+/**
+ * monc_x_con_secret() - the connection secret of the last session key reply
+ * @x: the state
+ * @buf: where to copy it
+ * @len: in: room at @buf; out: the secret's length, 0 if the reply had none
+ *
+ * msgr2 secure mode keys its cipher with it.
+ *
+ * Return: 0, or -ENOSPC with too little room.
+ */
+int monc_x_con_secret(struct monc_auth_x *x, u8 *buf, u32 *len)
+{
+	if (x->con_secret_len > *len)
+		return -ENOSPC;
+	memcpy(buf, x->con_secret, x->con_secret_len);
+	*len = x->con_secret_len;
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The two ciphers cephx uses, behind one interface:
+ * The two ciphers cephx uses, behind one interface, and msgr2 secure
+ * mode's AES-GCM (at the end):
  *
  *  aes (CryptoKey type 1, 16-byte keys): AES-128-CBC with Ceph's fixed IV
  *	"cephsageyudagreg", PKCS#7-padded (always at least one pad byte).
@@ -24,7 +25,8 @@
  *
  * Locking: none. The owner (one cephx state, under the session mutex)
  * serializes every call on one struct monc_crypto. Buffers handed to
- * encrypt and decrypt go into a scatterlist: they must be kmalloc'ed.
+ * encrypt and decrypt go into a scatterlist: they must be kmalloc'ed
+ * (the GCM functions also take kvmalloc'ed ones).
  */
 
 #define pr_fmt(fmt) "monc: " fmt
@@ -37,6 +39,9 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -571,3 +576,206 @@ int monc_hmac_sha256(const u8 *key, u32 key_len, const void *data, u32 len,
 	crypto_free_shash(tfm);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(monc_hmac_sha256);
+
+/*
+ * msgr2 secure mode: AES-128-GCM keyed by the cephx connection secret
+ * (Ceph's src/msg/async/crypto_onwire.cc, Linux's net/ceph/messenger_v2.c).
+ * Tentacle 20.2 still has AES-128-GCM alone, whatever the session key's
+ * type: an aes256k session key changes the secret's sealing, not its
+ * use. The secret (64 bytes from a monitor) starts with the 16-byte key,
+ * then the client's receive nonce and its transmit nonce, 12 bytes each:
+ * le32 fixed, le64 counter. The counter goes up by one after each GCM
+ * operation (msgr2.1); no AAD, 16-byte tags. Nothing rekeys: a sender
+ * that comes back to its first nonce is out of nonces (Ceph throws and
+ * drops the connection), after 2^64 operations.
+ */
+
+/* A scatterlist over @len bytes at @buf, which kvmalloc() may have vmalloc'ed. */
+static int monc_gcm_sg(struct sg_table *t, struct scatterlist *one, u8 *buf,
+		       u32 len)
+{
+	struct scatterlist *sg;
+	unsigned int i, n, off, chunk;
+	int ret;
+
+	if (!is_vmalloc_addr(buf)) {
+		sg_init_one(one, buf, len);
+		t->sgl = one;
+		t->orig_nents = 0;	/* nothing to free */
+		return 0;
+	}
+	off = offset_in_page(buf);
+	n = DIV_ROUND_UP(off + len, PAGE_SIZE);
+	ret = sg_alloc_table(t, n, GFP_NOFS);
+	if (ret)
+		return ret;
+	for_each_sg(t->sgl, sg, n, i) {
+		chunk = min_t(u32, len, PAGE_SIZE - off);
+		sg_set_page(sg, vmalloc_to_page(buf), chunk, off);
+		buf += chunk;
+		len -= chunk;
+		off = 0;
+	}
+	return 0;
+}
+
+/**
+ * monc_gcm_init() - set up secure mode's AES-GCM from a connection secret
+ * @g: the state, zeroed by the caller
+ * @secret: the connection secret: key, receive nonce, transmit nonce
+ * @len: its length, at least %MONC_GCM_SECRET_LEN (the rest is unused)
+ *
+ * Context: process context; may sleep; allocates as GFP_NOFS.
+ * Return: 0, -EINVAL for a short secret, -ENOMEM or the crypto API's error.
+ */
+int monc_gcm_init(struct monc_gcm *g, const u8 *secret, u32 len)
+{
+	unsigned int nofs;
+	int ret;
+
+	if (len < MONC_GCM_SECRET_LEN)
+		return -EINVAL;
+	nofs = memalloc_nofs_save();
+	g->tfm = monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :
+		 crypto_alloc_aead("gcm(aes)", 0, 0);
+	if (IS_ERR(g->tfm)) {
+		ret = PTR_ERR(g->tfm);
+		g->tfm = NULL;
+		goto out;
+	}
+	ret = crypto_aead_setkey(g->tfm, secret, MONC_GCM_KEY_LEN) ?:
+	      crypto_aead_setauthsize(g->tfm, MONC_GCM_TAG_LEN);
+	if (ret)
+		goto out;
+	if (crypto_aead_ivsize(g->tfm) != MONC_GCM_IV_LEN) {
+		ret = -EINVAL;
+		goto out;
+	}
+	g->req = monc_should_fail_alloc(1) ? NULL :
+		 aead_request_alloc(g->tfm, GFP_NOFS);
+	if (!g->req) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(g->rx_nonce, secret + MONC_GCM_KEY_LEN, MONC_GCM_IV_LEN);
+	memcpy(g->tx_nonce, secret + MONC_GCM_KEY_LEN + MONC_GCM_IV_LEN,
+	       MONC_GCM_IV_LEN);
+	memcpy(g->rx_first, g->rx_nonce, MONC_GCM_IV_LEN);
+	memcpy(g->tx_first, g->tx_nonce, MONC_GCM_IV_LEN);
+out:
+	memalloc_nofs_restore(nofs);
+	if (ret)
+		monc_gcm_free(g);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_gcm_init);
+
+/**
+ * monc_gcm_free() - free the transform; the key and nonces are zeroed
+ * @g: the state (may be all zeros)
+ *
+ * Context: process context.
+ */
+void monc_gcm_free(struct monc_gcm *g)
+{
+	aead_request_free(g->req);	/* kfree_sensitive() */
+	crypto_free_aead(g->tfm);
+	memzero_explicit(g, sizeof(*g));
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_gcm_free);
+
+/*
+ * The nonce for the next operation, or -ERANGE when the counter came back
+ * to where it started: 2^64 operations under one key, and a nonce must
+ * never repeat.
+ */
+static int monc_gcm_nonce(u8 *nonce, const u8 *first, bool *wrapped)
+{
+	if (!memcmp(nonce, first, MONC_GCM_IV_LEN)) {
+		if (*wrapped)
+			return -ERANGE;
+		*wrapped = true;
+	}
+	return 0;
+}
+
+static void monc_gcm_next(u8 *nonce)
+{
+	u8 *counter = nonce + MONC_GCM_IV_LEN - 8;
+
+	put_unaligned_le64(get_unaligned_le64(counter) + 1, counter);
+}
+
+static int monc_gcm_crypt(struct monc_gcm *g, bool encrypt, u8 *buf, u32 len)
+{
+	u8 *nonce = encrypt ? g->tx_nonce : g->rx_nonce;
+	DECLARE_CRYPTO_WAIT(wait);
+	struct scatterlist one;
+	struct sg_table t;
+	u32 sg_len = encrypt ? len + MONC_GCM_TAG_LEN : len;
+	int ret;
+
+	if (!g->req)
+		return -EINVAL;
+	ret = encrypt ? monc_gcm_nonce(nonce, g->tx_first, &g->tx_wrapped) :
+			monc_gcm_nonce(nonce, g->rx_first, &g->rx_wrapped);
+	if (ret)
+		return ret;
+	ret = monc_gcm_sg(&t, &one, buf, sg_len);
+	if (ret)
+		return ret;
+	aead_request_set_callback(g->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(g->req, 0);
+	aead_request_set_crypt(g->req, t.sgl, t.sgl, len, nonce);
+	ret = crypto_wait_req(encrypt ? crypto_aead_encrypt(g->req) :
+			      crypto_aead_decrypt(g->req), &wait);
+	if (t.orig_nents)
+		sg_free_table(&t);
+	/* the nonce is spent whatever happened: never use it twice */
+	monc_gcm_next(nonce);
+	return ret;
+}
+
+/**
+ * monc_gcm_encrypt() - encrypt in place and append the tag
+ * @g: the state
+ * @buf: @len bytes of plaintext, then room for %MONC_GCM_TAG_LEN more;
+ *	kmalloc'ed or kvmalloc'ed (it goes into a scatterlist)
+ * @len: the plaintext length
+ *
+ * Uses the transmit nonce and moves it on.
+ *
+ * Context: process context; may sleep. The caller serializes calls on @g.
+ * Return: 0; -ERANGE when out of nonces; or the crypto API's error.
+ */
+int monc_gcm_encrypt(struct monc_gcm *g, void *buf, u32 len)
+{
+	return monc_gcm_crypt(g, true, buf, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_gcm_encrypt);
+
+/**
+ * monc_gcm_decrypt() - check the tag and decrypt in place
+ * @g: the state
+ * @buf: ciphertext and its tag, kmalloc'ed or kvmalloc'ed; the first
+ *	@len - %MONC_GCM_TAG_LEN bytes are the plaintext on success
+ * @len: their length, at least %MONC_GCM_TAG_LEN
+ *
+ * Uses the receive nonce and moves it on, whatever the outcome: a frame
+ * sealed under a nonce already used (a replay, or frames out of order)
+ * fails its tag.
+ *
+ * Context: process context; may sleep. The caller serializes calls on @g.
+ * Return: 0; -EBADMSG for a bad tag (tampered, replayed, wrong key);
+ * -EINVAL if @len is shorter than a tag; -ERANGE when out of nonces; or the
+ * crypto API's error.
+ */
+int monc_gcm_decrypt(struct monc_gcm *g, void *buf, u32 len)
+{
+	if (len < MONC_GCM_TAG_LEN)
+		return -EINVAL;
+	return monc_gcm_crypt(g, false, buf, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_gcm_decrypt);

@@ -193,11 +193,16 @@ struct net;
  * @net: the network namespace the connection's socket is made in (the
  *	owner holds a reference for the connection's life); a NULL op means
  *	init_net. Called from open, in the owner's context.
- * @session_key: msgr2 only: the session key of the auth exchange the
+ * @session_key: msgr2 only: the key material of the auth exchange the
  *	owner just finished on @con (after it was dispatched the reply that
- *	finished it), to sign the exchange with: *@len in: room at @key, out:
- *	its length, 0 for auth none. 0 or a negative error, which faults the
- *	connection. NULL: auth none. Same context as @dispatch.
+ *	finished it): the session key, to sign the exchange with (*@len in:
+ *	room at @key, out: its length, 0 for auth none), and the connection
+ *	secret, to key secure mode with (*@secret_len likewise, 0 if none).
+ *	0 or a negative error, which faults the connection. NULL: auth none.
+ *	Same context as @dispatch.
+ * @ms_mode: msgr2 only: the owner's ms_mode option (MONC_MS_MODE_*), which
+ *	says the connection modes to offer; NULL means the default. Called
+ *	with the connection lock held: must not sleep.
  */
 struct monc_conn_ops {
 	void (*dispatch)(void *priv, struct monc_conn *con,
@@ -208,7 +213,8 @@ struct monc_conn_ops {
 				      int *skip);
 	struct net *(*net)(void *priv);
 	int (*session_key)(void *priv, struct monc_conn *con, u8 *key,
-			   u32 *len);
+			   u32 *len, u8 *secret, u32 *secret_len);
+	unsigned int (*ms_mode)(void *priv);
 };
 
 /**

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * msgr2.1 frames: the codec under monc's msgr2 transport. Pure functions
- * over buffers; no socket, no state, no lock, no allocation. Every byte
+ * msgr2.1 frames: the codec under monc's msgr2 transport. Functions over
+ * buffers; no socket, no lock; secure mode's seal and open use the
+ * connection's cipher (crypto.c), which moves its nonces on and may
+ * allocate a scatterlist for a vmalloc'ed buffer. Every byte
  * they read comes from a monitor and is bounds-checked through decode.h.
  *
  * The wire (Ceph's doc/dev/msgr2.rst and src/msg/async/frames_v2.h, and
@@ -23,6 +25,20 @@
  *
  * The last segment a preamble counts is never empty (a sender drops
  * trailing empty segments); lengths past the count are ignored.
+ *
+ * Secure mode, revision 1 (Ceph's FrameAssembler, Linux's secure-mode
+ * path), each "sealed" piece one AES-GCM operation with its own nonce and
+ * a 16-byte tag after it:
+ *
+ *   head	sealed: preamble (as above, crc included), then the first
+ *		48 bytes of segment 0, zero-padded to 48 (96 bytes on the wire)
+ *   remainder	if segment 0 is longer than 48: sealed: the rest of it,
+ *		zero-padded to a multiple of 16
+ *   tail	if there is more than one segment: sealed: segments 1 .. 3,
+ *		each zero-padded to a multiple of 16, then the epilogue block:
+ *		u8 late_status (0x0e), 15 zero bytes
+ *
+ * No crc besides the preamble's: the tags authenticate everything.
  */
 #define pr_fmt(fmt) "monc: " fmt
 
@@ -199,6 +215,29 @@ static unsigned int monc_v2_nseg(const u32 *lens, unsigned int n)
 	return n;
 }
 
+/*
+ * The preamble of a frame we send: trailing empty segments dropped, each
+ * length checked against monc's limits. -EINVAL for bad arguments.
+ */
+static int monc_v2_out_desc(struct monc_v2_desc *d, u8 tag, const u32 *lens,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	memset(d, 0, sizeof(*d));
+	d->tag = tag;
+	if (n < 1 || n > MONC_V2_MAX_SEGMENTS || !lens[0])
+		return -EINVAL;
+	d->nseg = monc_v2_nseg(lens, n);
+	for (i = 0; i < d->nseg; i++) {
+		if (lens[i] > monc_v2_seg_max[i])
+			return -EINVAL;
+		d->len[i] = lens[i];
+		d->align[i] = MONC_V2_ALIGN_CONTROL;
+	}
+	return 0;
+}
+
 /**
  * monc_v2_frame_len() - the length of a crc-mode frame
  * @tag: its tag
@@ -239,20 +278,13 @@ ssize_t monc_v2_build_frame(u8 tag, const void *const *segs,
 			    const u32 *lens, unsigned int n, void *buf,
 			    size_t size)
 {
-	struct monc_v2_desc d = { .tag = tag };
 	void *p = buf + MONC_V2_PREAMBLE_LEN, *end = buf + size;
+	struct monc_v2_desc d;
 	unsigned int i;
 	size_t total;
 
-	if (n < 1 || n > MONC_V2_MAX_SEGMENTS || !lens[0])
+	if (monc_v2_out_desc(&d, tag, lens, n))
 		return -EINVAL;
-	d.nseg = monc_v2_nseg(lens, n);
-	for (i = 0; i < d.nseg; i++) {
-		if (lens[i] > monc_v2_seg_max[i])
-			return -EINVAL;
-		d.len[i] = lens[i];
-		d.align[i] = MONC_V2_ALIGN_CONTROL;
-	}
 	total = MONC_V2_PREAMBLE_LEN + monc_v2_frame_rest_len(&d);
 	if (total > size)
 		return -ENOSPC;
@@ -339,6 +371,229 @@ int monc_v2_parse_frame(const void *buf, size_t len,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_v2_parse_frame);
+
+/* Secure mode pads each sealed piece to the GCM block size. */
+static u32 monc_v2_padded(u32 len)
+{
+	return ALIGN(len, MONC_GCM_BLOCK_LEN);
+}
+
+/**
+ * monc_v2_secure_rest_len() - the bytes of a secure frame after its head
+ * @d: a preamble monc_v2_decode_preamble() accepted (lengths bounded)
+ *
+ * The head is %MONC_V2_SECURE_HEAD_LEN bytes: the sealed preamble and
+ * inline control bytes. After it: the rest of the control segment, padded,
+ * and its tag, if the control segment is longer than %MONC_V2_INLINE_LEN;
+ * then, with more than one segment, segments 1 to 3 padded and the sealed
+ * epilogue.
+ *
+ * Context: any context.
+ * Return: the length, 0 for a frame that is all head.
+ */
+size_t monc_v2_secure_rest_len(const struct monc_v2_desc *d)
+{
+	size_t n = 0;
+	int i;
+
+	if (d->len[0] > MONC_V2_INLINE_LEN)
+		n += monc_v2_padded(d->len[0] - MONC_V2_INLINE_LEN) +
+		     MONC_GCM_TAG_LEN;
+	if (d->nseg > 1) {
+		for (i = 1; i < d->nseg; i++)
+			n += monc_v2_padded(d->len[i]);
+		n += MONC_V2_SECURE_EPILOGUE_LEN;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_secure_rest_len);
+
+/**
+ * monc_v2_secure_frame_len() - the length of a secure-mode frame
+ * @tag: its tag
+ * @lens: its segments' lengths, @lens[0] (control) not 0
+ * @n: entries in @lens, 1 to %MONC_V2_MAX_SEGMENTS
+ *
+ * Context: any context.
+ * Return: the whole frame's length on the wire.
+ */
+size_t monc_v2_secure_frame_len(u8 tag, const u32 *lens, unsigned int n)
+{
+	struct monc_v2_desc d = { .tag = tag };
+	unsigned int i;
+
+	d.nseg = monc_v2_nseg(lens, min_t(unsigned int, n,
+					  MONC_V2_MAX_SEGMENTS));
+	for (i = 0; i < d.nseg; i++)
+		d.len[i] = lens[i];
+	return MONC_V2_SECURE_HEAD_LEN + monc_v2_secure_rest_len(&d);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_secure_frame_len);
+
+/* Copy @len bytes to *@p and zero-pad them to the block size. */
+static void monc_v2_put_padded(u8 **p, const void *src, u32 len)
+{
+	u32 padded = monc_v2_padded(len);
+
+	if (len)
+		memcpy(*p, src, len);
+	memset(*p + len, 0, padded - len);
+	*p += padded;
+}
+
+/**
+ * monc_v2_build_secure_frame() - write and seal a whole secure-mode frame
+ * @g: the connection's cipher (its transmit nonce moves on by one per
+ *	sealed piece: one, two or three)
+ * @tag: the frame's tag
+ * @segs: its segments' bytes (an empty one may be NULL)
+ * @lens: their lengths; @lens[0] (control) must not be 0
+ * @n: entries in @segs and @lens, 1 to %MONC_V2_MAX_SEGMENTS
+ * @buf: where to write it: kmalloc'ed or kvmalloc'ed (a scatterlist)
+ * @size: bytes at @buf
+ *
+ * Trailing empty segments are dropped, as Ceph's senders drop them.
+ *
+ * Context: process context; may sleep. The caller serializes calls on @g.
+ * Return: the frame's length, -EINVAL for bad arguments, -ENOSPC, or the
+ * cipher's error (-ERANGE: out of nonces).
+ */
+ssize_t monc_v2_build_secure_frame(struct monc_gcm *g, u8 tag,
+				   const void *const *segs, const u32 *lens,
+				   unsigned int n, void *buf, size_t size)
+{
+	struct monc_v2_desc d;
+	u8 *p = buf, *piece;
+	unsigned int i;
+	u32 inl;
+	int ret;
+
+	if (monc_v2_out_desc(&d, tag, lens, n))
+		return -EINVAL;
+	if (MONC_V2_SECURE_HEAD_LEN + monc_v2_secure_rest_len(&d) > size)
+		return -ENOSPC;
+
+	/* the head: preamble and up to 48 control bytes, zero-padded */
+	monc_v2_encode_preamble(&d, p);
+	inl = min_t(u32, d.len[0], MONC_V2_INLINE_LEN);
+	memcpy(p + MONC_V2_PREAMBLE_LEN, segs[0], inl);
+	memset(p + MONC_V2_PREAMBLE_LEN + inl, 0, MONC_V2_INLINE_LEN - inl);
+	ret = monc_gcm_encrypt(g, p, MONC_V2_PREAMBLE_LEN + MONC_V2_INLINE_LEN);
+	if (ret)
+		return ret;
+	p += MONC_V2_SECURE_HEAD_LEN;
+
+	/* the rest of the control segment */
+	if (d.len[0] > inl) {
+		piece = p;
+		monc_v2_put_padded(&p, segs[0] + inl, d.len[0] - inl);
+		ret = monc_gcm_encrypt(g, piece, p - piece);
+		if (ret)
+			return ret;
+		p += MONC_GCM_TAG_LEN;
+	}
+
+	/* segments 1 to 3 and the epilogue */
+	if (d.nseg > 1) {
+		piece = p;
+		for (i = 1; i < d.nseg; i++)
+			monc_v2_put_padded(&p, segs[i], d.len[i]);
+		memset(p, 0, MONC_GCM_BLOCK_LEN);
+		p[0] = MONC_V2_LATE_STATUS_COMPLETE;
+		p += MONC_GCM_BLOCK_LEN;
+		ret = monc_gcm_encrypt(g, piece, p - piece);
+		if (ret)
+			return ret;
+		p += MONC_GCM_TAG_LEN;
+	}
+	return p - (u8 *)buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_build_secure_frame);
+
+/**
+ * monc_v2_open_secure_head() - open and check a secure frame's head
+ * @g: the connection's cipher (its receive nonce moves on by one)
+ * @buf: %MONC_V2_SECURE_HEAD_LEN bytes from the peer, kmalloc'ed or
+ *	kvmalloc'ed; opened in place: the preamble, then the inline control
+ *	bytes
+ * @d: the frame the preamble announces
+ *
+ * Context: process context; may sleep. The caller serializes calls on @g.
+ * Return: 0; -EBADMSG for a bad tag (tampered, replayed or out of order)
+ * or a bad preamble crc; -EINVAL for a preamble monc_v2_decode_preamble()
+ * refuses; or the cipher's error.
+ */
+int monc_v2_open_secure_head(struct monc_gcm *g, void *buf,
+			     struct monc_v2_desc *d)
+{
+	int ret;
+
+	ret = monc_gcm_decrypt(g, buf, MONC_V2_SECURE_HEAD_LEN);
+	if (ret)
+		return ret;
+	return monc_v2_decode_preamble(buf, d);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_open_secure_head);
+
+/**
+ * monc_v2_open_secure_rest() - open the rest of a secure frame
+ * @g: the connection's cipher (its receive nonce moves on by one per
+ *	sealed piece)
+ * @buf: the whole frame: its head, already opened by
+ *	monc_v2_open_secure_head(), then monc_v2_secure_rest_len() bytes from
+ *	the peer; kmalloc'ed or kvmalloc'ed
+ * @d: the frame's preamble, as decoded
+ * @f: the frame, its segments pointing into @buf, on success
+ *
+ * Opens the pieces in place and moves the control segment's remainder
+ * next to its inline part, so that each segment is contiguous.
+ *
+ * Context: process context; may sleep. The caller serializes calls on @g.
+ * Return: 0; -EBADMSG for a bad tag; -EINVAL for an aborted frame; or the
+ * cipher's error.
+ */
+int monc_v2_open_secure_rest(struct monc_gcm *g, void *buf,
+			     const struct monc_v2_desc *d,
+			     struct monc_v2_frame *f)
+{
+	u8 *ctrl = buf + MONC_V2_PREAMBLE_LEN;
+	u8 *p = buf + MONC_V2_SECURE_HEAD_LEN;
+	u32 rem, n;
+	int i, ret;
+
+	f->desc = *d;
+	f->seg[0] = ctrl;
+	if (d->len[0] > MONC_V2_INLINE_LEN) {
+		rem = d->len[0] - MONC_V2_INLINE_LEN;
+		n = monc_v2_padded(rem) + MONC_GCM_TAG_LEN;
+		ret = monc_gcm_decrypt(g, p, n);
+		if (ret)
+			return ret;
+		memmove(ctrl + MONC_V2_INLINE_LEN, p, rem);
+		p += n;
+	}
+	for (i = 1; i < MONC_V2_MAX_SEGMENTS; i++)
+		f->seg[i] = p;
+	if (d->nseg == 1)
+		return 0;
+
+	n = MONC_V2_SECURE_EPILOGUE_LEN;
+	for (i = 1; i < d->nseg; i++)
+		n += monc_v2_padded(d->len[i]);
+	ret = monc_gcm_decrypt(g, p, n);
+	if (ret)
+		return ret;
+	for (i = 1; i < d->nseg; i++) {
+		f->seg[i] = p;
+		p += monc_v2_padded(d->len[i]);
+	}
+	for (; i < MONC_V2_MAX_SEGMENTS; i++)
+		f->seg[i] = p;
+	if ((p[0] & MONC_V2_LATE_STATUS_MASK) != MONC_V2_LATE_STATUS_COMPLETE)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_v2_open_secure_rest);
 
 /**
  * monc_v2_encode_hello() - a HELLO body: our entity type, the peer's address

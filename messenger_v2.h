@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * msgr2.1 frames (messenger_v2.c): the banner, the preamble, crc-mode
- * frames and the bodies of the control frames a monitor client exchanges.
+ * msgr2.1 frames (messenger_v2.c): the banner, the preamble, crc-mode and
+ * secure-mode frames and the bodies of the control frames a monitor client
+ * exchanges.
  *
  * Layouts from Ceph's doc/dev/msgr2.rst, src/msg/async/frames_v2.h and
  * ProtocolV2.cc, and Linux's net/ceph/messenger_v2.c.
@@ -11,6 +12,7 @@
 
 #include <linux/types.h>
 
+#include "auth.h"
 #include "decode.h"
 
 /* The banner: "ceph v2\n", le16 payload length, le64 supported, required. */
@@ -63,6 +65,18 @@
 #define MONC_V2_EPILOGUE_LEN		(1 + 3 * MONC_V2_CRC_LEN)
 #define MONC_V2_LATE_STATUS_COMPLETE	0x0e
 #define MONC_V2_LATE_STATUS_MASK	0x0f
+
+/*
+ * Secure mode (msgr2.1): the preamble and the first 48 bytes of the control
+ * segment (zero-padded) are sealed together, one GCM operation; the rest of
+ * the control segment, padded to 16 bytes, is a second one; segments 1 to
+ * 3, each padded to 16 bytes, and an epilogue block (late_status, 15 zero
+ * bytes) a third. Each operation appends its 16-byte tag.
+ */
+#define MONC_V2_INLINE_LEN		48
+#define MONC_V2_SECURE_HEAD_LEN		(MONC_V2_PREAMBLE_LEN + \
+					 MONC_V2_INLINE_LEN + MONC_GCM_TAG_LEN)
+#define MONC_V2_SECURE_EPILOGUE_LEN	(MONC_GCM_BLOCK_LEN + MONC_GCM_TAG_LEN)
 
 /*
  * The largest segments monc accepts. A monitor's control frames carry at
@@ -166,6 +180,16 @@ ssize_t monc_v2_build_frame(u8 tag, const void *const *segs,
 			    size_t size);
 int monc_v2_parse_frame(const void *buf, size_t len,
 			struct monc_v2_frame *f, size_t *need);
+size_t monc_v2_secure_rest_len(const struct monc_v2_desc *d);
+size_t monc_v2_secure_frame_len(u8 tag, const u32 *lens, unsigned int n);
+ssize_t monc_v2_build_secure_frame(struct monc_gcm *g, u8 tag,
+				   const void *const *segs, const u32 *lens,
+				   unsigned int n, void *buf, size_t size);
+int monc_v2_open_secure_head(struct monc_gcm *g, void *buf,
+			     struct monc_v2_desc *d);
+int monc_v2_open_secure_rest(struct monc_gcm *g, void *buf,
+			     const struct monc_v2_desc *d,
+			     struct monc_v2_frame *f);
 
 int monc_v2_encode_hello(void **p, void *end, u8 entity_type,
 			 const struct monc_entity_addr *peer);

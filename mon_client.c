@@ -1289,17 +1289,25 @@ static struct net *monc_conn_net(void *priv)
 	return monc->net;
 }
 
-/* msgr2's AUTH_SIGNATURE: the key of the exchange that just finished. */
+/* msgr2's AUTH_SIGNATURE and secure mode: the exchange's key material. */
 static int monc_conn_session_key(void *priv, struct monc_conn *con, u8 *key,
-				 u32 *len)
+				 u32 *len, u8 *secret, u32 *secret_len)
 {
 	struct monc_client *monc = priv;
 	int ret;
 
 	mutex_lock(&monc->mutex);
-	ret = monc_auth_session_key(monc->auth, key, len);
+	ret = monc_auth_session_key(monc->auth, key, len, secret, secret_len);
 	mutex_unlock(&monc->mutex);
 	return ret;
+}
+
+/* msgr2: the connection modes to offer follow the option. */
+static unsigned int monc_conn_ms_mode(void *priv)
+{
+	struct monc_client *monc = priv;
+
+	return monc->opts.ms_mode;
 }
 
 static const struct monc_conn_ops monc_conn_ops = {
@@ -1307,6 +1315,7 @@ static const struct monc_conn_ops monc_conn_ops = {
 	.fault = monc_fault,
 	.alloc_msg = monc_alloc_msg,
 	.session_key = monc_conn_session_key,
+	.ms_mode = monc_conn_ms_mode,
 	.net = monc_conn_net,
 };
 
@@ -1604,8 +1613,6 @@ static int monc_check_options(const struct monc_options *in,
 		return -EINVAL;
 	if (o->ms_mode > MONC_MS_MODE_PREFER_SECURE)
 		return -EINVAL;
-	if (o->ms_mode == MONC_MS_MODE_SECURE)
-		return -EOPNOTSUPP;	/* no secure mode yet */
 	if (!o->mount_timeout_ms)
 		o->mount_timeout_ms = MONC_DEFAULT_MOUNT_TIMEOUT_MS;
 	if (!o->keepalive_interval_ms)

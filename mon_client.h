@@ -122,13 +122,13 @@ struct monc_options {
 /*
  * Values of monc_options.ms_mode. LEGACY is msgr v1 only, on the monitors'
  * v1 addresses; the others are msgr2 only, on their v2 addresses, and name
- * the connection modes offered (monc has crc mode; secure mode is not
- * there yet, so SECURE is refused and PREFER_SECURE offers crc alone).
- * DEFAULT: a monitor's v1 address when it has one, else its v2 address in
- * crc mode; a monitor with both is tried at its v2 address in every second
- * round of a hunt, so that one which refuses v1 is still reached. Of the
- * initial addresses, those on port %MONC_MSGR2_PORT are v2 addresses,
- * those with port 0 both (6789 and 3300) and the rest v1.
+ * the connection modes offered: CRC or SECURE alone, PREFER_CRC and
+ * PREFER_SECURE both, the named one first (secure mode needs cephx).
+ * DEFAULT: a monitor's v1 address when it has one, else its v2 address,
+ * offering secure then crc; a monitor with both is tried at its v2 address
+ * in every second round of a hunt, so that one which refuses v1 is still
+ * reached. Of the initial addresses, those on port %MONC_MSGR2_PORT are v2
+ * addresses, those with port 0 both (6789 and 3300) and the rest v1.
  */
 #define MONC_MS_MODE_DEFAULT		0
 #define MONC_MS_MODE_LEGACY		1

@@ -875,8 +875,7 @@ EXPORT_SYMBOL_GPL(monc_parse_mon_addrs);
  * @str: "legacy", "crc", "secure", "prefer-crc" or "prefer-secure" (the
  *	values of fs/ceph's ms_mode= mount option), NUL-terminated
  *
- * For client modules: put the result in monc_options.ms_mode. monc_create()
- * refuses %MONC_MS_MODE_SECURE for now (no secure mode yet).
+ * For client modules: put the result in monc_options.ms_mode.
  *
  * Context: any context.
  *

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * msgr2.1, crc mode, under the shared connection of messenger_glue.c: the
- * protocol hooks (struct monc_con_proto) a connection to a monitor's v2
- * address runs. The frames themselves are messenger_v2.c's.
+ * msgr2.1, crc and secure mode, under the shared connection of
+ * messenger_glue.c: the protocol hooks (struct monc_con_proto) a connection
+ * to a monitor's v2 address runs. The frames themselves are
+ * messenger_v2.c's, the cipher crypto.c's.
  *
  * The exchange, client side (Ceph's doc/dev/msgr2.rst, ProtocolV2.cc):
  *
@@ -10,6 +11,7 @@
  *   HELLO   ->  <- HELLO         entity types, the address the peer sees
  *   AUTH_REQUEST -> <- AUTH_REPLY_MORE / AUTH_BAD_METHOD / AUTH_DONE
  *   AUTH_REQUEST_MORE -> ...     (cephx: as many rounds as it needs)
+ *   (secure mode from here on, both ways, if AUTH_DONE picked it)
  *   AUTH_SIGNATURE <-> AUTH_SIGNATURE   HMAC-SHA256 of the bytes each side
  *                                received before it, keyed by the session
  *                                key (all zeros with auth none)
@@ -22,7 +24,7 @@
  * frames the monitor sends into MAuthReply messages:
  *
  *   MAuth(protocol 0, hello: methods, name, global id)
- *	-> AUTH_REQUEST(method, [crc], mode MON + name + global id)
+ *	-> AUTH_REQUEST(method, [modes], mode MON + name + global id)
  *   MAuth(protocol, request)  -> AUTH_REQUEST_MORE(request)
  *   AUTH_REPLY_MORE(payload)  -> MAuthReply(method, 0, -1, payload)
  *   AUTH_DONE(gid, mode, payload) -> MAuthReply(method, 0, gid, payload)
@@ -33,10 +35,20 @@
  * exchange, so the -1 it gets there is never kept. Once SERVER_IDENT
  * arrives, MAuth (ticket renewal) travels as an ordinary MESSAGE.
  *
+ * Connection modes: the owner's ms_mode says which to offer (crc, secure,
+ * both in either order); AUTH_DONE names the monitor's pick, which must be
+ * one offered. For secure mode the session hands over, with the session
+ * key, the cephx connection secret it found in the same reply (auth_x.c):
+ * AES-128-GCM's key and the two directions' first nonces (crypto.c). The
+ * connection stops reading at AUTH_DONE until then (V2_AUTH_KEY), since
+ * the monitor's next frame is already sealed. In secure mode every frame
+ * is built into the transmit buffer and sealed there, messages too.
+ *
  * Everything a monitor sends is hostile: a frame of the wrong kind for
- * the state, a bad crc, a bad segment count or length, a truncated
- * preamble or a close mid-frame ends the connection with a rate-limited
- * error; the session then hunts as for any fault.
+ * the state, a bad crc, a bad GCM tag (tampered, replayed or reordered:
+ * each sealed piece has the next nonce), a bad segment count or length, a
+ * truncated preamble or a close mid-frame ends the connection with a
+ * rate-limited error; the session then hunts as for any fault.
  *
  * Locking: every hook runs with monc_conn.mutex held (messenger.h);
  * after_dispatch runs without it and takes it.
@@ -137,6 +149,13 @@ struct monc_v2 {
 	u64 global_id;
 	struct monc_entity_addr me;
 	u64 cookie;
+
+	/* connection modes: offered (preferred first), then the one picked */
+	u32 modes[2];
+	u32 nmodes;
+	u32 con_mode;
+	bool secure;			/* frames are sealed both ways */
+	struct monc_gcm gcm;
 };
 
 static const char *const monc_v2_state_names[] = {
@@ -193,21 +212,33 @@ static bool v2_signing(const struct monc_v2 *v2)
 /* ---------------------------------------------------------------------- */
 /* Transmit */
 
-/* Queue a crc-mode control frame of one segment. */
-static int v2_queue_control(struct monc_conn *con, u8 tag, const void *body,
-			    u32 len)
+/*
+ * Build a frame into the transmit buffer, crc or secure as the connection
+ * now is, and queue it. Secure mode seals a copy: nothing is sent from the
+ * caller's buffers.
+ */
+static int v2_queue_frame(struct monc_conn *con, u8 tag,
+			  const void *const *segs, const u32 *lens,
+			  unsigned int nseg)
 {
 	struct monc_v2 *v2 = con->v2;
-	const void *segs[1] = { body };
 	size_t total;
 	ssize_t n;
 	int ret;
 
-	total = monc_v2_frame_len(tag, &len, 1);
+	total = v2->secure ? monc_v2_secure_frame_len(tag, lens, nseg) :
+			     monc_v2_frame_len(tag, lens, nseg);
+	if (total > U32_MAX)
+		return -EMSGSIZE;
 	ret = v2_buf_reserve(&v2->tx, max_t(u32, total, MONC_V2_TX_MIN));
 	if (ret)
 		return ret;
-	n = monc_v2_build_frame(tag, segs, &len, 1, v2->tx.p, v2->tx.alloc);
+	if (v2->secure)
+		n = monc_v2_build_secure_frame(&v2->gcm, tag, segs, lens, nseg,
+					       v2->tx.p, v2->tx.alloc);
+	else
+		n = monc_v2_build_frame(tag, segs, lens, nseg, v2->tx.p,
+					v2->tx.alloc);
 	if (n < 0)
 		return n;
 	if (v2_signing(v2)) {
@@ -217,6 +248,15 @@ static int v2_queue_control(struct monc_conn *con, u8 tag, const void *body,
 	}
 	monc_con_out_add(con, v2->tx.p, n);
 	return 0;
+}
+
+/* Queue a control frame of one segment. */
+static int v2_queue_control(struct monc_conn *con, u8 tag, const void *body,
+			    u32 len)
+{
+	const void *segs[1] = { body };
+
+	return v2_queue_frame(con, tag, segs, &len, 1);
 }
 
 static int v2_queue_hello(struct monc_conn *con)
@@ -245,19 +285,68 @@ static u32 v2_pick_method(struct monc_v2 *v2, u32 allowed)
 	return 0;
 }
 
+/*
+ * The connection modes to offer, preferred first, from the owner's
+ * ms_mode: crc or secure alone, or both, whatever the auth method (a
+ * monitor allows crc alone with auth none, which has no key material for
+ * secure mode, and picks crc from a list that has it). By default (a v2
+ * address reached without ms_mode) monc offers what Ceph's own clients
+ * offer a monitor: secure, then crc.
+ */
+static void v2_pick_modes(struct monc_conn *con)
+{
+	struct monc_v2 *v2 = con->v2;
+	unsigned int ms_mode = con->ops->ms_mode ?
+			       con->ops->ms_mode(con->priv) :
+			       MONC_MS_MODE_DEFAULT;
+
+	v2->nmodes = 0;
+	switch (ms_mode) {
+	case MONC_MS_MODE_CRC:
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_CRC;
+		break;
+	case MONC_MS_MODE_SECURE:
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_SECURE;
+		break;
+	case MONC_MS_MODE_PREFER_CRC:
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_CRC;
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_SECURE;
+		break;
+	default:		/* prefer-secure, and the default */
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_SECURE;
+		v2->modes[v2->nmodes++] = MONC_V2_CON_MODE_CRC;
+		break;
+	}
+}
+
+static const char *v2_mode_name(u32 mode)
+{
+	return mode == MONC_V2_CON_MODE_SECURE ? "secure" : "crc";
+}
+
+static bool v2_offered(const struct monc_v2 *v2, u32 mode)
+{
+	u32 i;
+
+	for (i = 0; i < v2->nmodes; i++)
+		if (v2->modes[i] == mode)
+			return true;
+	return false;
+}
+
 static int v2_queue_auth_request(struct monc_conn *con)
 {
-	static const u32 modes[] = { MONC_V2_CON_MODE_CRC };
 	struct monc_v2 *v2 = con->v2;
 	u8 payload[1 + MONC_V2_AUTH_TAIL_MAX];
-	u8 body[4 + 4 + sizeof(modes) + 4 + sizeof(payload)];
+	u8 body[4 + 4 + sizeof(v2->modes) + 4 + sizeof(payload)];
 	void *p = body;
 	int ret;
 
+	v2_pick_modes(con);
 	payload[0] = MONC_V2_AUTH_MODE_MON;
 	memcpy(payload + 1, v2->auth_tail, v2->auth_tail_len);
 	ret = monc_v2_encode_auth_request(&p, body + sizeof(body), v2->method,
-					  modes, ARRAY_SIZE(modes), payload,
+					  v2->modes, v2->nmodes, payload,
 					  1 + v2->auth_tail_len);
 	if (ret)
 		return ret;
@@ -334,6 +423,33 @@ static struct monc_msg *v2_find_auth(struct monc_conn *con)
 		if (le16_to_cpu(msg->hdr.type) == MONC_MSG_AUTH)
 			return msg;
 	return NULL;
+}
+
+/* A MESSAGE frame in secure mode: sealed from a copy, like any frame. */
+static int v2_prepare_secure_message(struct monc_conn *con,
+				     struct monc_msg *msg)
+{
+	struct monc_v2 *v2 = con->v2;
+	u8 hdr2[MONC_V2_HEADER2_LEN];
+	u32 lens[MONC_V2_MAX_SEGMENTS] = {
+		MONC_V2_HEADER2_LEN, msg->front_len,
+		msg->middle ? msg->middle_len : 0,
+		msg->data ? msg->data_len : 0,
+	};
+	const void *segs[MONC_V2_MAX_SEGMENTS] = {
+		hdr2, msg->front, msg->middle, msg->data,
+	};
+	void *p = hdr2;
+
+	con->out_msg = msg;	/* the connection puts it, sent or not */
+	msg->hdr.seq = cpu_to_le64(++v2->out_seq);
+	msg->hdr.front_len = cpu_to_le32(lens[1]);
+	msg->hdr.middle_len = cpu_to_le32(lens[2]);
+	msg->hdr.data_len = cpu_to_le32(lens[3]);
+	monc_v2_encode_header2(&p, hdr2 + sizeof(hdr2), &msg->hdr, con->in_seq);
+	con->in_seq_acked = con->in_seq;
+	return v2_queue_frame(con, MONC_V2_TAG_MESSAGE, segs, lens,
+			      MONC_V2_MAX_SEGMENTS);
 }
 
 static void v2_prepare_message(struct monc_conn *con, struct monc_msg *msg)
@@ -519,7 +635,13 @@ static int v2_try_write(struct monc_conn *con)
 			break;
 		msg = list_first_entry(&con->out_queue, struct monc_msg, list);
 		list_del_init(&msg->list);
-		v2_prepare_message(con, msg);
+		if (v2->secure) {
+			ret = v2_prepare_secure_message(con, msg);
+			if (ret)
+				return ret;
+		} else {
+			v2_prepare_message(con, msg);
+		}
 	}
 	clear_bit(CON_F_WRITE_PENDING, &con->flags);
 	return 0;
@@ -616,6 +738,19 @@ static int v2_process_auth(struct monc_conn *con, const struct monc_v2_frame *f)
 	case MONC_V2_TAG_AUTH_BAD_METHOD:
 		if (monc_v2_decode_auth_bad_method(p, end, &b))
 			return v2_bad_frame(con, "malformed auth bad method");
+		for (i = 0; i < b.nmodes; i++)
+			if (v2_offered(v2, b.modes[i]))
+				break;
+		if (b.nmodes && i == b.nmodes) {
+			/* no method helps: the modes do not meet */
+			pr_err_ratelimited("%pISpc: msgr2: the monitor allows none of the connection modes ms_mode offers (%s%s%s)\n",
+					   &con->peer.ss,
+					   v2_mode_name(v2->modes[0]),
+					   v2->nmodes > 1 ? ", " : "",
+					   v2->nmodes > 1 ?
+					   v2_mode_name(v2->modes[1]) : "");
+			return -EOPNOTSUPP;
+		}
 		v2->tried |= BIT(v2->method);
 		for (i = 0; i < b.nmethods; i++)
 			if (b.methods[i] < 32)
@@ -632,8 +767,9 @@ static int v2_process_auth(struct monc_conn *con, const struct monc_v2_frame *f)
 	case MONC_V2_TAG_AUTH_DONE:
 		if (monc_v2_decode_auth_done(p, end, &d))
 			return v2_bad_frame(con, "malformed auth done");
-		if (d.con_mode != MONC_V2_CON_MODE_CRC)
+		if (!v2_offered(v2, d.con_mode))
 			return v2_bad_frame(con, "connection mode not offered");
+		v2->con_mode = d.con_mode;
 		if (!d.global_id)
 			return v2_bad_frame(con, "auth done without a global id");
 		v2->global_id = d.global_id;
@@ -844,6 +980,15 @@ static int v2_read(struct monc_conn *con, u32 off)
 	return ret;
 }
 
+static const char *v2_preamble_error(const struct monc_v2 *v2, int err)
+{
+	if (err == -EBADMSG)
+		return v2->secure ? "GCM tag or crc" : "crc";
+	if (err == -EINVAL)
+		return "tag, segments or lengths";
+	return v2->secure ? "cipher error" : "error";
+}
+
 static int v2_try_read(struct monc_conn *con)
 {
 	struct monc_v2 *v2 = con->v2;
@@ -879,15 +1024,21 @@ static int v2_try_read(struct monc_conn *con)
 				ret = v2_process_banner(con) ?: 1;
 			break;
 		case IN2_PREAMBLE:
-			v2->rx_want = MONC_V2_PREAMBLE_LEN;
+			v2->rx_want = v2->secure ? MONC_V2_SECURE_HEAD_LEN :
+						   MONC_V2_PREAMBLE_LEN;
 			ret = v2_read(con, 0);
 			if (ret <= 0)
 				break;
-			ret = monc_v2_decode_preamble(v2->rx.p, &v2->desc);
+			if (v2->secure)
+				ret = monc_v2_open_secure_head(&v2->gcm, v2->rx.p,
+							       &v2->desc);
+			else
+				ret = monc_v2_decode_preamble(v2->rx.p,
+							      &v2->desc);
 			if (ret) {
 				pr_err_ratelimited("%pISpc: msgr2: bad preamble (%s)\n",
-						   &con->peer.ss, ret == -EBADMSG ?
-						   "crc" : "tag, segments or lengths");
+						   &con->peer.ss,
+						   v2_preamble_error(v2, ret));
 				return ret;
 			}
 			if (v2->desc.nseg > 1 &&
@@ -897,20 +1048,33 @@ static int v2_try_read(struct monc_conn *con)
 						   v2->desc.nseg);
 				return -EPROTO;
 			}
-			v2->rx_want = monc_v2_frame_rest_len(&v2->desc);
+			v2->rx_want = v2->secure ?
+				monc_v2_secure_rest_len(&v2->desc) :
+				monc_v2_frame_rest_len(&v2->desc);
 			v2->in_state = IN2_REST;
 			ret = 1;
 			break;
 		case IN2_REST:
-			ret = v2_read(con, MONC_V2_PREAMBLE_LEN);
-			if (ret <= 0)
-				break;
-			ret = monc_v2_parse_frame(v2->rx.p, MONC_V2_PREAMBLE_LEN +
-						  v2->rx_want, &f, &need);
+			if (v2->secure) {
+				ret = v2_read(con, MONC_V2_SECURE_HEAD_LEN);
+				if (ret <= 0)
+					break;
+				ret = monc_v2_open_secure_rest(&v2->gcm, v2->rx.p,
+							       &v2->desc, &f);
+			} else {
+				ret = v2_read(con, MONC_V2_PREAMBLE_LEN);
+				if (ret <= 0)
+					break;
+				ret = monc_v2_parse_frame(v2->rx.p,
+							  MONC_V2_PREAMBLE_LEN +
+							  v2->rx_want, &f,
+							  &need);
+			}
 			if (ret) {
 				pr_err_ratelimited("%pISpc: msgr2: bad frame tag %u (%s)\n",
 						   &con->peer.ss, v2->desc.tag,
-						   ret == -EBADMSG ? "crc" :
+						   ret == -EBADMSG ?
+						   (v2->secure ? "GCM tag" : "crc") :
 						   "malformed or aborted");
 				return ret;
 			}
@@ -964,6 +1128,8 @@ static void v2_kill(struct monc_conn *con)
 	v2->need_signature = false;
 	v2->need_ident = false;
 	v2->in_state = IN2_STOP;
+	v2->secure = false;
+	monc_gcm_free(&v2->gcm);
 }
 
 static void v2_release(struct monc_conn *con)
@@ -973,6 +1139,28 @@ static void v2_release(struct monc_conn *con)
 	v2_kill(con);
 	kfree_sensitive(con->v2);
 	con->v2 = NULL;
+}
+
+/*
+ * Secure mode from here on, both ways: key AES-GCM with the connection
+ * secret. It takes cephx: auth none has no key material.
+ */
+static int v2_start_secure(struct monc_conn *con, u32 key_len,
+			   const u8 *secret, u32 secret_len)
+{
+	struct monc_v2 *v2 = con->v2;
+	int ret;
+
+	if (!key_len || secret_len < MONC_GCM_SECRET_LEN) {
+		pr_err_ratelimited("%pISpc: msgr2: secure mode without a connection secret (%u bytes)\n",
+				   &con->peer.ss, secret_len);
+		return -EPROTO;
+	}
+	ret = monc_gcm_init(&v2->gcm, secret, secret_len);
+	if (ret)
+		return ret;
+	v2->secure = true;
+	return 0;
 }
 
 /* HMAC-SHA256 of @b keyed by @key, or zeros without a key (auth none). */
@@ -995,7 +1183,8 @@ static bool v2_after_dispatch(struct monc_conn *con)
 {
 	struct monc_v2 *v2 = con->v2;
 	u8 key[MONC_KEY_MAX_LEN];
-	u32 key_len = sizeof(key);
+	u8 secret[MONC_MAX_CON_SECRET_LEN];
+	u32 key_len = sizeof(key), secret_len = sizeof(secret);
 	int ret = 0;
 	bool run = false;
 
@@ -1004,16 +1193,21 @@ static bool v2_after_dispatch(struct monc_conn *con)
 	mutex_unlock(&con->mutex);
 	if (!run)
 		return false;
-	if (con->ops->session_key)
-		ret = con->ops->session_key(con->priv, con, key, &key_len);
-	else
+	if (con->ops->session_key) {
+		ret = con->ops->session_key(con->priv, con, key, &key_len,
+					    secret, &secret_len);
+	} else {
 		key_len = 0;
+		secret_len = 0;
+	}
 
 	mutex_lock(&con->mutex);
 	if (v2->state != V2_AUTH_KEY || con->state == CON_DEAD) {
 		run = false;
 		goto out;
 	}
+	if (!ret && v2->con_mode == MONC_V2_CON_MODE_SECURE)
+		ret = v2_start_secure(con, key_len, secret, secret_len);
 	if (!ret)
 		ret = v2_sign(key, key_len, &v2->sign_rx, v2->sig) ?:
 		      v2_sign(key, key_len, &v2->sign_tx, v2->peer_sig);
@@ -1022,7 +1216,7 @@ static bool v2_after_dispatch(struct monc_conn *con)
 	v2->state = V2_AUTH_SIGN;
 	v2->in_state = IN2_PREAMBLE;
 	if (ret) {
-		pr_err_ratelimited("%pISpc: msgr2: cannot sign the auth exchange: %d\n",
+		pr_err_ratelimited("%pISpc: msgr2: cannot key or sign the session: %d\n",
 				   &con->peer.ss, ret);
 		v2->err = ret;		/* try_read returns it */
 	} else {
@@ -1031,6 +1225,7 @@ static bool v2_after_dispatch(struct monc_conn *con)
 out:
 	mutex_unlock(&con->mutex);
 	memzero_explicit(key, sizeof(key));
+	memzero_explicit(secret, sizeof(secret));
 	return run;
 }
 

@@ -670,8 +670,9 @@ static void hunting_never_repicks_failed_monitor(struct kunit *test)
 /*
  * ms_mode picks which address of each monitor a candidate connects to (the
  * transport takes a MSGR2 address to msgr2, any other to msgr v1): by
- * default port 3300 is msgr2 and the rest v1; an msgr2 mode makes all of
- * them msgr2, legacy all v1; secure mode is refused.
+ * default port 3300 is msgr2 and the rest v1; an msgr2 mode (secure
+ * included) makes all of them msgr2, legacy all v1; a mode past the last
+ * is refused.
  */
 static void ms_mode_picks_addresses(struct kunit *test)
 {
@@ -682,6 +683,8 @@ static void ms_mode_picks_addresses(struct kunit *test)
 		{ MONC_MS_MODE_DEFAULT, MONC_ADDR_TYPE_LEGACY, MONC_ADDR_TYPE_MSGR2 },
 		{ MONC_MS_MODE_CRC, MONC_ADDR_TYPE_MSGR2, MONC_ADDR_TYPE_MSGR2 },
 		{ MONC_MS_MODE_PREFER_CRC, MONC_ADDR_TYPE_MSGR2,
+		  MONC_ADDR_TYPE_MSGR2 },
+		{ MONC_MS_MODE_SECURE, MONC_ADDR_TYPE_MSGR2,
 		  MONC_ADDR_TYPE_MSGR2 },
 		{ MONC_MS_MODE_LEGACY, MONC_ADDR_TYPE_LEGACY,
 		  MONC_ADDR_TYPE_LEGACY },
@@ -765,9 +768,6 @@ static void ms_mode_picks_addresses(struct kunit *test)
 			c->closed = true;
 	}
 	o = default_opts(test, 1, 1);
-	o->ms_mode = MONC_MS_MODE_SECURE;
-	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(monc), -EOPNOTSUPP);
 	o->ms_mode = MONC_MS_MODE_PREFER_SECURE + 1;
 	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(monc), -EINVAL);

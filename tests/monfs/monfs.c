@@ -25,10 +25,11 @@
  *   keepalive_interval_ms=N, keepalive_timeout_ms=N, hunt_interval_ms=N,
  *   hunt_backoff=N, hunt_max_mult=N, hunt_parallel=N
  *                         monc's tunables (0 = monc's default)
- *   ms_mode=MODE          legacy (msgr v1), crc, prefer-crc or prefer-secure
- *                         (msgr2 in crc mode), as fs/ceph's; unset: monc's
- *                         default (v1 where a monitor has it, else msgr2);
- *                         give mon_addr ports (3300 for msgr2)
+ *   ms_mode=MODE          legacy (msgr v1), crc, secure, prefer-crc or
+ *                         prefer-secure (msgr2), as fs/ceph's; unset:
+ *                         monc's default (v1 where a monitor has it, else
+ *                         msgr2, secure first); give mon_addr ports (3300
+ *                         for msgr2)
  *   fs=NAME               follow that filesystem's mdsmap: monfs looks the
  *                         name up in the fsmap.user, as fs/ceph does for
  *                         fs= (mds_namespace=); the mount fails with ENOENT
@@ -467,8 +468,6 @@ static int monfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		if (err < 0)
 			return invalf(fc, "monfs: unknown ms_mode=%s",
 				      param->string);
-		if (err == MONC_MS_MODE_SECURE)
-			return invalf(fc, "monfs: ms_mode=secure: monc has no secure mode yet");
 		o->monc.ms_mode = err;
 		strscpy(o->ms_mode, param->string, sizeof(o->ms_mode));
 		return 0;
