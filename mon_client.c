@@ -803,9 +803,12 @@ static void __monc_check_mounted(struct monc_client *monc)
 }
 
 /*
- * A monitor refused to re-authenticate this mounted client: if it offered
- * a global id and tickets to reclaim, the next attempt goes without them
- * (see monc_auth_forget_identity()) rather than be refused everywhere.
+ * A monitor refused to re-authenticate this mounted client with -EACCES
+ * (what a reclaim with a ticket it cannot open gets; -EIO, a monitor
+ * without its rotating secrets yet, and the like are not about us): if
+ * it offered a global id and tickets to reclaim, the next attempt goes
+ * without them (see monc_auth_forget_identity()) rather than be refused
+ * everywhere.
  */
 static void __monc_forget_identity(struct monc_client *monc, int i)
 {
@@ -859,7 +862,8 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 			return;
 		}
 		__monc_event(monc, MONC_EV_AUTH_REFUSED, err, 0);
-		__monc_forget_identity(monc, i);
+		if (err == -EACCES)
+			__monc_forget_identity(monc, i);
 		__monc_slot_failed(monc, i, err);
 		return;
 	}
