@@ -159,9 +159,10 @@ else
 fi
 
 # ------------------------------------------- address forms that are good
-# No port means 6789; [ipv6]:port is parsed and shown back the same way
-# (the cluster listens on IPv4 only, so the session goes to the second).
-for form in "127.0.0.1|127.0.0.1:6789" "[::1]:6789/${ADDRS[0]}|[::1]:6789/${ADDRS[0]}"; do
+# No port means the default ports (v1 6789, v2 3300), shown back without
+# one; [ipv6]:port is parsed and shown back the same way (the cluster
+# listens on IPv4 only, so the session goes to the second).
+for form in "127.0.0.1|127.0.0.1" "[::1]:6789/${ADDRS[0]}|[::1]:6789/${ADDRS[0]}"; do
 	given=${form%%|*}
 	shown=${form##*|}
 	if bbmount "mon_addr=$given,mount_timeout=10$auth_opt" "$MNT/a"; then

@@ -537,6 +537,14 @@ static void monfs_show_uint(struct seq_file *m, const char *key, unsigned int v)
 		seq_printf(m, ",%s=%u", key, v);
 }
 
+/* Whether a mon_addr entry was given with a port (0: the default ports). */
+static bool monfs_has_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port;
+	return ((const struct sockaddr_in *)ss)->sin_port;
+}
+
 static int monfs_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct monfs_info *fsi = root->d_sb->s_fs_info;
@@ -544,8 +552,15 @@ static int monfs_show_options(struct seq_file *m, struct dentry *root)
 	unsigned int i;
 
 	seq_puts(m, ",mon_addr=");
-	for (i = 0; i < o->monc.num_mon; i++)
-		seq_printf(m, "%s%pISpc", i ? "/" : "", &o->monc.mon_addr[i]);
+	for (i = 0; i < o->monc.num_mon; i++) {
+		const struct sockaddr_storage *a = &o->monc.mon_addr[i];
+
+		/* as given: without a port if none was given */
+		if (monfs_has_port(a))
+			seq_printf(m, "%s%pISpc", i ? "/" : "", a);
+		else
+			seq_printf(m, "%s%pISc", i ? "/" : "", a);
+	}
 	if (o->has_name)
 		seq_show_option(m, "name", o->name);
 	if (o->fs_name[0])
