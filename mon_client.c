@@ -1844,8 +1844,10 @@ EXPORT_SYMBOL_GPL(monc_create);
  * monc_open_session - start hunting for a monitor
  * @monc: the client
  *
- * Connects to hunt_parallel monitors at once and sends each an auth
- * hello; the first to authenticate becomes the session (with cephx, the
+ * Connects to a monitor and sends it an auth hello, and to another every
+ * hunt_stagger_ms that none has answered, up to hunt_parallel at once
+ * (all of them at once with %MONC_HUNT_STAGGER_OFF); the first to
+ * authenticate becomes the session (with cephx, the
  * first to answer carries the exchange). Does not wait: see
  * monc_wait_mount(). When no connection can be started now, the tick
  * keeps trying until the mount timeout.
