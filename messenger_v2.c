@@ -238,6 +238,20 @@ static int monc_v2_out_desc(struct monc_v2_desc *d, u8 tag, const u32 *lens,
 	return 0;
 }
 
+/* The descriptor of a frame of @tag with the @n segment lengths @lens. */
+static void monc_v2_desc_of(struct monc_v2_desc *d, u8 tag, const u32 *lens,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	memset(d, 0, sizeof(*d));
+	d->tag = tag;
+	d->nseg = monc_v2_nseg(lens, min_t(unsigned int, n,
+					   MONC_V2_MAX_SEGMENTS));
+	for (i = 0; i < d->nseg; i++)
+		d->len[i] = lens[i];
+}
+
 /**
  * monc_v2_frame_len() - the length of a crc-mode frame
  * @tag: its tag
@@ -249,13 +263,9 @@ static int monc_v2_out_desc(struct monc_v2_desc *d, u8 tag, const u32 *lens,
  */
 size_t monc_v2_frame_len(u8 tag, const u32 *lens, unsigned int n)
 {
-	struct monc_v2_desc d = { .tag = tag };
-	unsigned int i;
+	struct monc_v2_desc d;
 
-	d.nseg = monc_v2_nseg(lens, min_t(unsigned int, n,
-					  MONC_V2_MAX_SEGMENTS));
-	for (i = 0; i < d.nseg; i++)
-		d.len[i] = lens[i];
+	monc_v2_desc_of(&d, tag, lens, n);
 	return MONC_V2_PREAMBLE_LEN + monc_v2_frame_rest_len(&d);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_v2_frame_len);
@@ -419,13 +429,9 @@ EXPORT_SYMBOL_IF_KUNIT(monc_v2_secure_rest_len);
  */
 size_t monc_v2_secure_frame_len(u8 tag, const u32 *lens, unsigned int n)
 {
-	struct monc_v2_desc d = { .tag = tag };
-	unsigned int i;
+	struct monc_v2_desc d;
 
-	d.nseg = monc_v2_nseg(lens, min_t(unsigned int, n,
-					  MONC_V2_MAX_SEGMENTS));
-	for (i = 0; i < d.nseg; i++)
-		d.len[i] = lens[i];
+	monc_v2_desc_of(&d, tag, lens, n);
 	return MONC_V2_SECURE_HEAD_LEN + monc_v2_secure_rest_len(&d);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_v2_secure_frame_len);
