@@ -3539,6 +3539,17 @@ static void cephx_exchange(struct kunit *test, const struct cephx_sess *s,
 	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 1U);
 }
 
+/* The cephx exchange on @c, then a monmap of @n monitors and an osdmap. */
+static void cephx_mount_on(struct kunit *test, const struct cephx_sess *s,
+			   struct monc_conn *c, unsigned int n)
+{
+	cephx_exchange(test, s, c);
+	send_monmap(c, n, 1, fsid_bytes);
+	send_osdmap(c);
+	KUNIT_ASSERT_EQ(test, monc_wait_mount(fake->monc), 0);
+	KUNIT_EXPECT_EQ(test, monc_global_id(fake->monc), s->global_id);
+}
+
 static void cephx_sess_desc(const struct cephx_sess *const *s, char *desc)
 {
 	strscpy(desc, (*s)->cipher, KUNIT_PARAM_DESC_SIZE);
@@ -3558,11 +3569,7 @@ static void cephx_session_mounts(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
 	c = nth_conn(0);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	cephx_exchange(test, s, c);
-	send_monmap(c, 1, 1, fsid_bytes);
-	send_osdmap(c);
-	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
-	KUNIT_EXPECT_EQ(test, monc_global_id(monc), s->global_id);
+	cephx_mount_on(test, s, c, 1);
 
 	sf.size = PAGE_SIZE;
 	sf.buf = kunit_kzalloc(test, sf.size, GFP_KERNEL);
@@ -3667,10 +3674,7 @@ static void cephx_session_refused_reclaim_starts_afresh(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
 	c = nth_conn(0);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	cephx_exchange(test, s, c);
-	send_monmap(c, 3, 1, fsid_bytes);
-	send_osdmap(c);
-	KUNIT_ASSERT_EQ(test, monc_wait_mount(monc), 0);
+	cephx_mount_on(test, s, c, 3);
 
 	fault(c, -ECONNRESET);
 	c = last_conn();
@@ -3712,11 +3716,7 @@ static void cephx_session_cut_reply_next_mon_mounts(struct kunit *test)
 		monc_test_tick(monc, 700 * HZ);
 	c = last_conn();
 	KUNIT_ASSERT_FALSE(test, c->closed);
-	cephx_exchange(test, s, c);
-	send_monmap(c, 2, 1, fsid_bytes);
-	send_osdmap(c);
-	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
-	KUNIT_EXPECT_EQ(test, monc_global_id(monc), s->global_id);
+	cephx_mount_on(test, s, c, 2);
 }
 
 static struct kunit_case monc_cephx_session_cases[] = {
