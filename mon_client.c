@@ -380,12 +380,19 @@ static unsigned int __monc_inflight(struct monc_client *monc)
 	return n;
 }
 
-/* Whether the tick opens one more staggered candidate now, or when. */
+/*
+ * Whether the tick opens one more staggered candidate now, or when: only
+ * while a candidate of the round still waits for its answer. With none in
+ * flight (every candidate refused, none untried) the round's timer opens
+ * the next round; a stagger due then would reschedule the tick at once,
+ * again and again, until the round ends: a kworker spinning for seconds.
+ */
 static bool __monc_stagger_pending(struct monc_client *monc)
 {
+	unsigned int n = __monc_inflight(monc);
+
 	return monc->state == MONC_S_HUNTING && monc->hunt_stagger &&
-	       monc->auth_owner < 0 &&
-	       __monc_inflight(monc) < monc->opts.hunt_parallel;
+	       monc->auth_owner < 0 && n && n < monc->opts.hunt_parallel;
 }
 
 static void __monc_schedule_tick(struct monc_client *monc)
@@ -1356,8 +1363,7 @@ static void __monc_tick(struct monc_client *monc)
 	case MONC_S_HUNTING:
 		if (time_before(jiffies, monc->next_round)) {
 			if (__monc_stagger_pending(monc) &&
-			    !time_before(jiffies, monc->next_open) &&
-			    __monc_inflight(monc)) {
+			    !time_before(jiffies, monc->next_open)) {
 				pr_debug("hunt: no answer in %u ms, one more candidate\n",
 					 jiffies_to_msecs(monc->hunt_stagger));
 				__monc_open_one(monc);

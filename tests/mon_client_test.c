@@ -863,25 +863,39 @@ static void ms_mode_portless_addresses(struct kunit *test)
 }
 
 /*
+ * A client of @n monitors (hunt_parallel 3) whose rounds open their
+ * candidates @stagger_ms apart, its session opening; rounds last 10 min.
+ */
+static struct monc_client *staggered_session(struct kunit *test,
+					     unsigned int n,
+					     unsigned int stagger_ms)
+{
+	struct monc_options *o = default_opts(test, n, 3);
+	struct monc_client *monc;
+
+	o->hunt_stagger_ms = stagger_ms;
+	o->hunt_interval_ms = 600000;
+	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
+	fake->monc = monc;
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	return monc;
+}
+
+/*
  * With a stagger, a round opens one candidate, and one more each time the
  * stagger passes with no answer, up to hunt_parallel; a refused candidate
  * is replaced at once; once one answers, no more are opened.
  */
 static void hunting_staggered(struct kunit *test)
 {
-	struct monc_options *o = default_opts(test, 5, 3);
 	unsigned long stagger = msecs_to_jiffies(60000);
 	struct monc_client *monc;
 	struct monc_test_info ti;
 	unsigned int first;
 
 	/* a stagger far above the test's run time: only the test ticks */
-	o->hunt_stagger_ms = 60000;
-	o->hunt_interval_ms = 600000;
-	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
-	fake->monc = monc;
-	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	monc = staggered_session(test, 5, 60000);
 	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
 	monc_test_tick(monc, stagger / 2);
 	KUNIT_EXPECT_EQ(test, open_conns(), 1U);
@@ -913,6 +927,48 @@ static void hunting_staggered(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->nconns, first + 1);
 	monc_test_info(monc, &ti);
 	KUNIT_EXPECT_TRUE(test, ti.open);
+	monc_stop(monc);
+	monc_destroy(monc);
+	fake->monc = NULL;
+}
+
+/*
+ * With a stagger, every candidate of a round refused and none left
+ * untried: the tick waits for the next round. It used to be rescheduled at
+ * once, again and again until the round ended, since a stagger was due with
+ * no candidate in flight: a kworker spinning for seconds whenever every
+ * monitor was down (some 40000 tick runs a second under UML).
+ */
+static void hunting_staggered_all_refused_tick_waits(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	unsigned int i, runs;
+	bool any;
+
+	/* a short stagger, so that the session's own tick acts on it */
+	monc = staggered_session(test, 3, 20);
+	/* each refused candidate is replaced by an untried one, then none */
+	for (i = 0; i < 10; i++) {
+		any = false;
+		list_for_each_entry(c, &fake->conns, node) {
+			if (!c->closed) {
+				any = true;
+				break;
+			}
+		}
+		if (!any)
+			break;
+		fault(c, -ECONNREFUSED);
+	}
+	KUNIT_EXPECT_EQ(test, open_conns(), 0U);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.hunting);
+	runs = ti.tick_runs;
+	msleep(200);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_LE(test, ti.tick_runs - runs, 2U);
 	monc_stop(monc);
 	monc_destroy(monc);
 	fake->monc = NULL;
@@ -2450,6 +2506,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(ms_mode_picks_addresses),
 	KUNIT_CASE(ms_mode_portless_addresses),
 	KUNIT_CASE(hunting_staggered),
+	KUNIT_CASE(hunting_staggered_all_refused_tick_waits),
 	KUNIT_CASE(keepalive_timeout_reopens),
 	KUNIT_CASE(statfs_resent_after_reconnect_exactly_once),
 	KUNIT_CASE(unknown_tid_dropped),
