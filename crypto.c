@@ -562,7 +562,7 @@ int monc_hmac_sha256(const u8 *key, u32 key_len, const void *data, u32 len,
 	struct crypto_shash *tfm;
 	int ret;
 
-	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	tfm = monc_crypto_alloc_shash("hmac(sha256)", 0, 0);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	ret = crypto_shash_setkey(tfm, key, key_len);
@@ -607,7 +607,7 @@ static int monc_gcm_sg(struct sg_table *t, struct scatterlist *one, u8 *buf,
 	}
 	off = offset_in_page(buf);
 	n = DIV_ROUND_UP(off + len, PAGE_SIZE);
-	ret = sg_alloc_table(t, n, GFP_NOFS);
+	ret = monc_sg_alloc_table(t, n, GFP_NOFS);
 	if (ret)
 		return ret;
 	for_each_sg(t->sgl, sg, n, i) {
@@ -637,8 +637,7 @@ int monc_gcm_init(struct monc_gcm *g, const u8 *secret, u32 len)
 	if (len < MONC_GCM_SECRET_LEN)
 		return -EINVAL;
 	nofs = memalloc_nofs_save();
-	g->tfm = monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :
-		 crypto_alloc_aead("gcm(aes)", 0, 0);
+	g->tfm = monc_crypto_alloc_aead("gcm(aes)", 0, 0);
 	if (IS_ERR(g->tfm)) {
 		ret = PTR_ERR(g->tfm);
 		g->tfm = NULL;
@@ -652,8 +651,7 @@ int monc_gcm_init(struct monc_gcm *g, const u8 *secret, u32 len)
 		ret = -EINVAL;
 		goto out;
 	}
-	g->req = monc_should_fail_alloc(1) ? NULL :
-		 aead_request_alloc(g->tfm, GFP_NOFS);
+	g->req = monc_aead_request_alloc(g->tfm, GFP_NOFS);
 	if (!g->req) {
 		ret = -ENOMEM;
 		goto out;

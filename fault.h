@@ -6,8 +6,9 @@
  * the task that armed it, and monc receives, dispatches and reconnects on
  * workqueue kworkers. So every allocation in monc goes through the wrappers
  * below (monc_kmalloc(), monc_kzalloc(), monc_kcalloc(), monc_kvmalloc(),
- * monc_kmemdup(), monc_kstrdup(), monc_crypto_alloc_sync_skcipher(), and
- * for what the kernel allocates on monc's behalf monc_sock_create_kern()
+ * monc_kmemdup(), monc_kstrdup(), the crypto API's allocations
+ * (monc_crypto_alloc_*(), monc_*_request_alloc(), monc_sg_alloc_table()),
+ * and for what the kernel allocates on monc's behalf monc_sock_create_kern()
  * and monc_debugfs_create_dir()), which ask
  * monc_fault_hit() first, whatever task they run in.
  *
@@ -45,6 +46,8 @@
 #include <linux/mm.h>
 #include <linux/net.h>
 #include <linux/string.h>
+#include <linux/scatterlist.h>
+#include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
@@ -184,5 +187,14 @@ static inline void monc_fault_exit(void)
 #define monc_skcipher_request_alloc(tfm, gfp)				\
 	(monc_should_fail_alloc(1) ? NULL :				\
 	 skcipher_request_alloc((tfm), (gfp)))
+#define monc_crypto_alloc_aead(name, type, mask)			\
+	(monc_should_fail_alloc(1) ? ERR_PTR(-ENOMEM) :		\
+	 crypto_alloc_aead((name), (type), (mask)))
+#define monc_aead_request_alloc(tfm, gfp)				\
+	(monc_should_fail_alloc(1) ? NULL :				\
+	 aead_request_alloc((tfm), (gfp)))
+#define monc_sg_alloc_table(table, nents, gfp)				\
+	(monc_should_fail_alloc(1) ? -ENOMEM :				\
+	 sg_alloc_table((table), (nents), (gfp)))
 
 #endif /* _MONC_FAULT_H */
