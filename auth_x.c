@@ -793,7 +793,7 @@ int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len)
 	if (ret) {
 		if (ret == -EACCES)
 			pr_err_ratelimited("cephx: ticket does not decrypt (wrong secret?)\n");
-		else
+		else if (ret != -ENOMEM)
 			pr_err_ratelimited("cephx: malformed ticket reply: %d\n",
 					   ret);
 		return ret;

@@ -825,6 +825,29 @@ static void __monc_forget_identity(struct monc_client *monc, int i)
 				    &monc->slot[i].addr.ss, monc->global_id);
 }
 
+/*
+ * An auth reply that we could not take for want of memory: nobody refused
+ * anything, so no MONC_EV_AUTH_REFUSED. The monitor's side is done, and
+ * our tickets are replaced only by a whole reply: a renewal on the open
+ * session stays due, and the tick sends it again once the resend interval
+ * has passed (as libceph's tick does). A candidate's exchange is dropped
+ * with the candidate; the hunt goes on.
+ */
+static void __monc_auth_no_memory(struct monc_client *monc, int i)
+{
+	lockdep_assert_held(&monc->mutex);
+	if (monc->state == MONC_S_OPEN && i == monc->cur) {
+		pr_warn_ratelimited("mon %pISpc: no memory for the auth renewal's reply; it is sent again\n",
+				    &monc->slot[i].addr.ss);
+		return;
+	}
+	pr_warn_ratelimited("mon %pISpc: no memory for the auth reply\n",
+			    &monc->slot[i].addr.ss);
+	__monc_set_reason(monc, "auth with mon %pISpc: %pe",
+			  &monc->slot[i].addr.ss, ERR_PTR(-ENOMEM));
+	__monc_slot_failed(monc, i, -ENOMEM);
+}
+
 static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 				     struct monc_msg *msg)
 {
@@ -879,6 +902,10 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 	if (ret == MONC_AUTH_AGAIN) {
 		if (__monc_send_auth(monc, i, false))
 			__monc_slot_failed(monc, i, -ENOMEM);
+		return;
+	}
+	if (ret == -ENOMEM) {
+		__monc_auth_no_memory(monc, i);
 		return;
 	}
 	if (ret < 0) {

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "auth.h"
 #include "fault.h"
 #include "internal.h"
 
@@ -286,8 +287,22 @@ static struct monc_msg *last_sent(struct monc_conn *c, u16 type)
  * Play the monitor: a message of @type arrives on @c. Handlers run on
  * monc_wq; deliver() waits for them, deliver_nowait() does not.
  */
+static int deliver_armed(struct monc_conn *c, u16 type, const void *front,
+			 u32 len, u64 tid, int nth);
+
 static int deliver_nowait(struct monc_conn *c, u16 type, const void *front,
 			  u32 len, u64 tid)
+{
+	return deliver_armed(c, type, front, len, tid, -1);
+}
+
+/*
+ * deliver_nowait(), with the fault injection armed at @nth (fault.h's
+ * fail_nth) once the message is allocated, for its handling; @nth < 0:
+ * left alone.
+ */
+static int deliver_armed(struct monc_conn *c, u16 type, const void *front,
+			 u32 len, u64 tid, int nth)
 {
 	struct monc_msg_header hdr = {};
 	struct monc_msg *m;
@@ -309,6 +324,10 @@ static int deliver_nowait(struct monc_conn *c, u16 type, const void *front,
 	memcpy(m->front, front, len);
 	m->front_len = len;
 	m->hdr = hdr;
+#ifdef CONFIG_FAULT_INJECTION
+	if (nth >= 0)
+		monc_fault_test_arm(nth);
+#endif
 	c->ops->dispatch(c->priv, c, m);
 	return 0;
 }
@@ -3545,9 +3564,12 @@ static const struct cephx_sess sess_k5 = {
 	sess_k5_reply, sizeof(sess_k5_reply), SESS_K5_GLOBAL_ID,
 };
 
-/* MAuthReply of cephx (protocol 2), result 0, with @payload. */
-static void cephx_reply(struct monc_conn *c, u64 gid, const u8 *payload,
-			size_t len)
+/*
+ * MAuthReply of cephx (protocol 2), result 0, with @payload; its handling
+ * with the fault injection armed at @nth (< 0: not armed).
+ */
+static void cephx_reply_armed(struct monc_conn *c, u64 gid, const u8 *payload,
+			      size_t len, int nth)
 {
 	u8 *buf = kunit_kzalloc(fake->test, 24 + len, GFP_KERNEL);
 
@@ -3558,13 +3580,21 @@ static void cephx_reply(struct monc_conn *c, u64 gid, const u8 *payload,
 	put_le32(buf + 16, len);
 	memcpy(buf + 20, payload, len);
 	put_le32(buf + 20 + len, 0);	/* no message */
-	KUNIT_EXPECT_EQ(fake->test, deliver(c, MONC_MSG_AUTH_REPLY, buf,
-					    24 + len, 0), 0);
+	KUNIT_EXPECT_EQ(fake->test, deliver_armed(c, MONC_MSG_AUTH_REPLY, buf,
+						  24 + len, 0, nth), 0);
+	flush_workqueue(monc_wq);
 }
 
-static struct monc_client *make_cephx_client(struct kunit *test,
-					     const struct cephx_sess *s,
-					     unsigned int n)
+static void cephx_reply(struct monc_conn *c, u64 gid, const u8 *payload,
+			size_t len)
+{
+	cephx_reply_armed(c, gid, payload, len, -1);
+}
+
+static struct monc_client *make_cephx_client_with(struct kunit *test,
+						  const struct monc_handlers *h,
+						  const struct cephx_sess *s,
+						  unsigned int n)
 {
 	struct monc_options *o = default_opts(test, n, n);
 	struct monc_client *monc;
@@ -3572,10 +3602,17 @@ static struct monc_client *make_cephx_client(struct kunit *test,
 	o->auth_methods = BIT(MONC_AUTH_CEPHX);
 	o->secret = s->secret;
 	o->secret_len = s->secret_len;
-	monc = monc_create_with_transport(o, &handlers, fake, &fake_transport);
+	monc = monc_create_with_transport(o, h, fake, &fake_transport);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(monc));
 	fake->monc = monc;
 	return monc;
+}
+
+static struct monc_client *make_cephx_client(struct kunit *test,
+					     const struct cephx_sess *s,
+					     unsigned int n)
+{
+	return make_cephx_client_with(test, &handlers, s, n);
 }
 
 /* The server challenge, then the tickets: the session is open on @c. */
@@ -3776,12 +3813,94 @@ static void cephx_session_cut_reply_next_mon_mounts(struct kunit *test)
 	cephx_mount_on(test, s, c, 2);
 }
 
+/* Pretend @seconds passed for the cephx tickets and the last request. */
+static void cephx_age(struct monc_client *monc, unsigned int seconds)
+{
+	mutex_lock(&monc->mutex);
+	monc_x_test_age(monc_auth_x_of(monc->auth), seconds);
+	mutex_unlock(&monc->mutex);
+}
+
+static unsigned int cephx_renewals(struct monc_client *monc)
+{
+	unsigned int n;
+
+	mutex_lock(&monc->mutex);
+	n = monc_x_renewals(monc_auth_x_of(monc->auth));
+	mutex_unlock(&monc->mutex);
+	return n;
+}
+
+/*
+ * Issue #16 item 17: a renewal whose reply finds no memory (the first
+ * allocation of its handling fails) is not a refusal. No
+ * MONC_EV_AUTH_REFUSED and no lost session: the tickets stay due, and the
+ * tick sends the renewal again once the resend interval (10 s) has
+ * passed; its reply renews them.
+ */
+static void cephx_renewal_reply_without_memory_retried(struct kunit *test)
+{
+	const struct cephx_sess *s = *(const struct cephx_sess *const *)test->param_value;
+	struct monc_test_info ti;
+	struct monc_client *monc;
+	struct monc_conn *c;
+	unsigned int n, sent, renewals;
+	u32 blob_len, ttl;
+	u64 secret_id;
+
+	nevs = 0;
+	monc = make_cephx_client_with(test, &handlers_ev, s, 1);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	cephx_mount_on(test, s, c, 1);
+	flush_workqueue(monc_wq);
+	n = nevs;
+	renewals = cephx_renewals(monc);
+
+	/* the AUTH ticket is due: 3/4 of its lifetime passed */
+	mutex_lock(&monc->mutex);
+	KUNIT_ASSERT_EQ(test, monc_x_ticket_info(monc_auth_x_of(monc->auth),
+						 0x20, &secret_id, &blob_len,
+						 &ttl), 0);
+	mutex_unlock(&monc->mutex);
+	KUNIT_ASSERT_GT(test, ttl, 4U);
+	cephx_age(monc, ttl - ttl / 4 + 1);
+	sent = count_sent(c, MONC_MSG_AUTH);
+	monc_test_tick(monc, 0);
+	KUNIT_ASSERT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 1);
+	cephx_reply_armed(c, s->global_id, s->reply, s->reply_len, 1);
+	arm_fault(test, 0);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	KUNIT_EXPECT_FALSE(test, c->closed);
+	KUNIT_EXPECT_EQ(test, cephx_renewals(monc), renewals);
+	KUNIT_EXPECT_EQ(test, nevs, n);
+	for (; n < min_t(unsigned int, nevs, EV_MAX); n++)
+		KUNIT_EXPECT_NE_MSG(test, evs[n].type, MONC_EV_AUTH_REFUSED,
+				    "event %u (err %d)", n, evs[n].err);
+
+	/* held off within the resend interval, sent after it */
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 1);
+	cephx_age(monc, 11);
+	monc_test_tick(monc, 0);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 2);
+	cephx_reply(c, s->global_id, s->reply, s->reply_len);
+	KUNIT_EXPECT_EQ(test, cephx_renewals(monc), renewals + 1);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_TRUE(test, ti.open);
+	monc_stop(monc);
+}
+
 static struct kunit_case monc_cephx_session_cases[] = {
 	KUNIT_CASE_PARAM(cephx_session_mounts, cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_forged_reply_refused,
 			 cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_cut_reply_next_mon_mounts,
 			 cephx_cut_gen_params),
+	KUNIT_CASE_PARAM(cephx_renewal_reply_without_memory_retried,
+			 cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_refused_reclaim_starts_afresh,
 			 cephx_sess_gen_params),
 	{}
