@@ -20,6 +20,8 @@
 #include <linux/fault-inject.h>
 #include <linux/llist.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <kunit/visibility.h>
 
@@ -31,6 +33,7 @@ static atomic_t monc_fault_allocs = ATOMIC_INIT(0);
 static LLIST_HEAD(monc_fault_sites);
 static DECLARE_FAULT_ATTR(monc_fail_alloc);
 static struct monc_fault_site *monc_fault_last;
+static struct monc_fault_site *monc_fault_armed_site;	/* fail_site */
 static unsigned long monc_fault_last_caller;
 static struct dentry *monc_fault_dir;
 
@@ -60,6 +63,9 @@ bool monc_fault_hit(struct monc_fault_site *site, size_t size,
 			break;
 		}
 	}
+	if (!fail && READ_ONCE(monc_fault_armed_site) == site &&
+	    cmpxchg(&monc_fault_armed_site, site, NULL) == site)
+		fail = true;
 	if (fail)
 		atomic_inc(&monc_fault_fired);
 	else
@@ -90,6 +96,66 @@ static int monc_fault_nth_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(monc_fault_nth_fops, monc_fault_nth_get,
 			 monc_fault_nth_set, "%llu\n");
+
+/*
+ * fail_site: "func:line" of a site seen since the module loaded arms it
+ * (its next allocation fails, once, in any task); "0" disarms. Reads back
+ * the armed site, or "none" once it fired.
+ */
+static ssize_t monc_fault_site_write(struct file *file, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	struct monc_fault_site *s, *found = NULL;
+	char buf[128], *colon;
+	int line;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	strim(buf);
+	if (!strcmp(buf, "0")) {
+		WRITE_ONCE(monc_fault_armed_site, NULL);
+		return len;
+	}
+	colon = strrchr(buf, ':');
+	if (!colon || kstrtoint(colon + 1, 10, &line))
+		return -EINVAL;
+	*colon = 0;
+	llist_for_each_entry(s, READ_ONCE(monc_fault_sites.first), node)
+		if (s->line == line && !strcmp(s->func, buf))
+			found = s;
+	if (!found)
+		return -ENOENT;
+	WRITE_ONCE(monc_fault_armed_site, found);
+	return len;
+}
+
+static int monc_fault_site_show(struct seq_file *m, void *unused)
+{
+	struct monc_fault_site *s = READ_ONCE(monc_fault_armed_site);
+
+	if (s)
+		seq_printf(m, "%s:%d\n", s->func, s->line);
+	else
+		seq_puts(m, "none\n");
+	return 0;
+}
+
+static int monc_fault_site_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, monc_fault_site_show, NULL);
+}
+
+static const struct file_operations monc_fault_site_fops = {
+	.owner = THIS_MODULE,
+	.open = monc_fault_site_open,
+	.read = seq_read,
+	.write = monc_fault_site_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int monc_fault_reset_set(void *data, u64 val)
 {
@@ -180,6 +246,8 @@ void monc_fault_init(struct dentry *root)
 	}
 	debugfs_create_file_unsafe("fail_nth", 0600, monc_fault_dir, NULL,
 				   &monc_fault_nth_fops);
+	debugfs_create_file("fail_site", 0600, monc_fault_dir, NULL,
+			    &monc_fault_site_fops);
 	debugfs_create_file_unsafe("reset", 0200, monc_fault_dir, NULL,
 				   &monc_fault_reset_fops);
 	debugfs_create_atomic_t("fired", 0400, monc_fault_dir,
@@ -204,6 +272,7 @@ void monc_fault_init(struct dentry *root)
 void monc_fault_exit(void)
 {
 	atomic_set(&monc_fault_countdown, 0);
+	WRITE_ONCE(monc_fault_armed_site, NULL);
 	debugfs_remove_recursive(monc_fault_dir);
 	monc_fault_dir = NULL;
 }

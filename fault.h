@@ -17,6 +17,10 @@
  *                (any task); 0 disarms.
  *             r: the allocations left before the armed failure fires; 0
  *                when disarmed or after it went off
+ *   fail_site w: "func:line" of a site seen since the load (as "sites"
+ *                names it): its next allocation fails, once (any task);
+ *                "0" disarms. r: the armed site, or "none" (disarmed or
+ *                fired)
  *   fired     r: how many armed failures fired since the module loaded
  *   allocs    r: wrapped allocations since fail_nth was last written
  *   sites     r: one line per call site hit since the last reset:

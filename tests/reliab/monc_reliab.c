@@ -13,9 +13,18 @@
  *               without "client.", default admin)
  *               (ADDRs as monc_parse_mon_addrs()): monc_create, open, wait for the
  *               mount; r ("last"): the error of each step
+ *               (cephx: OSD tickets are wanted from the start)
+ *   ms_mode  w: fs/ceph's ms_mode= value (legacy, crc, secure, prefer-crc,
+ *               ...) for the next creates; r ("last"): ms_mode=0 or the
+ *               error
  *   statfs   r: one synchronous monc_statfs
  *   version  r: one monc_get_version("osdmap")
- *   info     r: monc_test_info() of the client, and its cephx renewals
+ *   authz    r: monc_authorizer_create() for an OSD, then destroy it:
+ *               "err=E len=L"
+ *   command  r: one monc_command ("mon dump" in JSON, with 4 bytes of
+ *               input, which the monitor ignores): "err=E out=LEN"
+ *   info     r: monc_test_info() of the client, its cephx renewals, and
+ *               the MONC_EV_AUTH_REFUSED events seen since the load
  *   renew    w: anything: make the cephx tickets due for renewal now (they
  *               are aged, as if 3/4 of the shortest lifetime had passed);
  *               the client's tick sends the renewal; r ("last"): renew=0
@@ -93,6 +102,7 @@ static struct {
 	struct mutex mutex;		/* serializes commands */
 	struct monc_client *monc;
 	unsigned int ka_interval_ms;
+	unsigned int ms_mode;		/* for the next creates */
 	char last[RL_LINE_MAX];
 
 	/* load */
@@ -118,8 +128,21 @@ static void rl_osdmap(struct monc_client *monc, void *priv, const void *front,
 {
 }
 
+/* Auth refusals seen since the module loaded (info: "refused=N"). */
+static atomic_t rl_refused = ATOMIC_INIT(0);
+
+static void rl_event(struct monc_client *monc, void *priv,
+		     const struct monc_event *ev)
+{
+	if (ev->type == MONC_EV_AUTH_REFUSED) {
+		atomic_inc(&rl_refused);
+		pr_info("auth refused: %d\n", ev->err);
+	}
+}
+
 static const struct monc_handlers rl_handlers = {
 	.osdmap = rl_osdmap,
+	.event = rl_event,
 };
 
 static void rl_create(char *cmd)
@@ -171,6 +194,7 @@ static void rl_create(char *cmd)
 		o->secret = secret;
 		o->secret_len = secret_len;
 	}
+	o->ms_mode = rl.ms_mode;
 	monc = monc_create(o, &rl_handlers, NULL);
 	rl.ka_interval_ms = o->keepalive_interval_ms;
 	kfree(o);
@@ -180,7 +204,10 @@ static void rl_create(char *cmd)
 			 PTR_ERR(monc), (ktime_get_ns() - t0) / NSEC_PER_MSEC);
 		return;
 	}
-	open_err = monc_open_session(monc);
+	/* "authz" asks for an OSD authorizer: the tickets come with the auth */
+	open_err = monc_want_tickets(monc, MONC_SERVICE_OSD);
+	if (!open_err)
+		open_err = monc_open_session(monc);
 	if (!open_err)
 		mount_err = monc_wait_mount(monc);
 	if (open_err || mount_err) {
@@ -217,11 +244,12 @@ static int rl_info_line(char *buf, size_t len)
 		return scnprintf(buf, len, "client=0\n");
 	monc_test_info(rl.monc, &ti);
 	return scnprintf(buf, len,
-			 "client=1 state=%d open=%d hunting=%d mounted=%d pending=%u inflight=%u tick_pending=%d tick_runs=%u hunts=%llu faults=%llu ka_timeouts=%llu last_failover_ms=%u renewals=%d\n",
+			 "client=1 state=%d open=%d hunting=%d mounted=%d pending=%u inflight=%u tick_pending=%d tick_runs=%u hunts=%llu faults=%llu ka_timeouts=%llu last_failover_ms=%u renewals=%d refused=%d\n",
 			 ti.state, ti.open, ti.hunting, ti.mounted, ti.pending,
 			 ti.inflight, ti.tick_pending, ti.tick_runs, ti.stat_hunts,
 			 ti.stat_faults, ti.stat_ka_timeouts,
-			 ti.last_failover_ms, rl_renewals(rl.monc));
+			 ti.last_failover_ms, rl_renewals(rl.monc),
+			 atomic_read(&rl_refused));
 }
 
 /*
@@ -588,6 +616,52 @@ static void rl_destroy(void)
 		 (ktime_get_ns() - t0) / NSEC_PER_MSEC);
 }
 
+/* ---------------------------------------------- ms_mode, authz, command */
+
+static void rl_ms_mode(char *cmd)
+{
+	int mode = monc_parse_ms_mode(cmd);
+
+	if (mode >= 0)
+		rl.ms_mode = mode;
+	snprintf(rl.last, sizeof(rl.last), "ms_mode=%d", min(mode, 0));
+}
+
+/* What a client does before it connects to an OSD. */
+static int rl_authz(char *buf, size_t len)
+{
+	struct monc_authorizer *a;
+	u32 alen = 0;
+	int err;
+
+	if (!rl.monc)
+		return scnprintf(buf, len, "err=%d len=0\n", -ENOENT);
+	a = monc_authorizer_create(rl.monc, MONC_SERVICE_OSD);
+	err = PTR_ERR_OR_ZERO(a);
+	if (!err)
+		monc_authorizer_buf(a, &alen);
+	monc_authorizer_destroy(a);
+	return scnprintf(buf, len, "err=%d len=%u\n", err, alen);
+}
+
+static int rl_command(char *buf, size_t len)
+{
+	static const char cmd[] = "{\"prefix\": \"mon dump\", \"format\": \"json\"}";
+	size_t out_len = 2048;
+	void *out;
+	int err;
+
+	if (!rl.monc)
+		return scnprintf(buf, len, "err=%d out=0\n", -ENOENT);
+	out = kmalloc(out_len, GFP_KERNEL);
+	if (!out)
+		return scnprintf(buf, len, "err=%d out=0\n", -ENOMEM);
+	err = monc_command(rl.monc, cmd, "monc", 4, NULL, 0, out, &out_len, 0);
+	kfree(out);
+	return scnprintf(buf, len, "err=%d out=%zu\n", err,
+			 err ? 0 : out_len);
+}
+
 /* ------------------------------------------------------------ debugfs */
 
 static ssize_t rl_cmd_write(struct file *file, const char __user *ubuf,
@@ -622,6 +696,8 @@ static ssize_t rl_cmd_write(struct file *file, const char __user *ubuf,
 		rl_destroy();
 	else if (!strcmp(name, "renew"))
 		rl_renew();
+	else if (!strcmp(name, "ms_mode"))
+		rl_ms_mode(cmd);
 	mutex_unlock(&rl.mutex);
 	kfree(cmd);
 	return len;
@@ -653,8 +729,12 @@ static ssize_t rl_read(struct file *file, char __user *ubuf, size_t len,
 	mutex_lock(&rl.mutex);
 	if (!strcmp(name, "last") || !strcmp(name, "create") ||
 	    !strcmp(name, "stop") || !strcmp(name, "destroy") ||
-	    !strcmp(name, "renew")) {
+	    !strcmp(name, "renew") || !strcmp(name, "ms_mode")) {
 		n = scnprintf(buf, RL_LINE_MAX, "%s\n", rl.last);
+	} else if (!strcmp(name, "authz")) {
+		n = rl_authz(buf, RL_LINE_MAX);
+	} else if (!strcmp(name, "command")) {
+		n = rl_command(buf, RL_LINE_MAX);
 	} else if (!strcmp(name, "info")) {
 		n = rl_info_line(buf, RL_LINE_MAX);
 	} else if (!strcmp(name, "statfs")) {
@@ -689,7 +769,8 @@ static int __init rl_init(void)
 {
 	static const char * const files[] = {
 		"create", "statfs", "version", "info", "load", "load_wait",
-		"block", "stop", "destroy", "last", "renew",
+		"block", "stop", "destroy", "last", "renew", "ms_mode", "authz",
+		"command",
 	};
 	unsigned int i;
 

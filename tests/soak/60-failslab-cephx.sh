@@ -7,7 +7,7 @@
 # per script so that each has the rig's script timeout to itself: this
 # one the release's default (Tentacle: aes256k; older: aes),
 # 61-failslab-cephx-aes.sh an aes key on Tentacle. The auth-none sweep is
-# 00-soak.sh's.
+# 62-failslab-none.sh's.
 if [ "${MONC_AUTH:-none}" != cephx ]; then
 	echo "ok 1 - failslab with cephx # SKIP the cephx phase runs it (auth ${MONC_AUTH:-none} here)"
 	echo "1..1"
