@@ -130,6 +130,32 @@ wait_quorum() { # wait until every live monitor is in quorum (python: 1-3 s)
 	/usr/bin/python3 "$MONC_CLUSTER_BIN/wait-ready.py" "$MONC_CLUSTER_DIR" \
 		--timeout "${1:-60}" >/dev/null
 }
+# Monitor commands without the ceph CLI (tests/cluster/moncmd.py): one
+# librados client (python: 1-3 s to start) for every command of a script.
+# mon_cmd_start: start it (needs ceph_x: tests/cluster/release.sh sourced
+# and ceph_release called); mon_cmd JSON [INBUF_FILE]: RC=its return code,
+# OUT=its status text; mon_cmd_stop: end it.
+mon_cmd_start() {
+	local code
+	code=$(<"$MONC_CLUSTER_BIN/moncmd.py")
+	coproc MONCMD { ceph_x /usr/bin/python3 -u -c "$code" "$CEPH_CONF" 2>>/tmp/monc-moncmd.err; }
+	OUT=
+	read -r -u "${MONCMD[0]}" OUT
+	[ "$OUT" = ready ]
+}
+mon_cmd() {
+	RC=-5 OUT="no moncmd.py running"
+	[ -n "${MONCMD_PID:-}" ] || return 1
+	printf '%s\t%s\n' "$1" "${2:-}" >&"${MONCMD[1]}" &&
+		IFS=$'\t' read -r -u "${MONCMD[0]}" RC OUT
+	[ "$RC" = 0 ]
+}
+mon_cmd_stop() {
+	[ -n "${MONCMD_PID:-}" ] || return 0
+	local p=$MONCMD_PID fd=${MONCMD[1]}
+	exec {fd}>&-
+	wait "$p" 2>/dev/null
+}
 # debugfs_sum KEY: REPLY=the sum of "KEY: N" over every client's session file
 debugfs_sum() {
 	local f k v sum=0

@@ -248,18 +248,18 @@ if [ "$CIPHER" = aes256k ] && [ "${MONC_CEPH:-}" = tentacle ]; then
 	ceph_release tentacle
 	mixed=mixed$$
 	kr=/tmp/monc-$mixed.keyring
-	cli() { ceph_x ceph -c "$CEPH_CONF" "$@" 2>&1; }
 	mkey=$(ceph_x ceph-authtool --gen-print-key --key-type aes 2>&1)
 	printf '[client.%s]\n\tkey = %s\n\tcaps mon = "allow r"\n' "$mixed" "$mkey" >"$kr"
-	out=$(cli mon set auth_allowed_ciphers aes256k,aes)
-	rc=$?
-	check "ceph mon set auth_allowed_ciphers aes256k,aes ($out)" '$rc == 0'
+	# The commands go through one librados client, not a ceph CLI each.
+	mon_cmd_start || diag "moncmd.py: $OUT"
+	mon_cmd '{"prefix": "mon set", "name": "auth_allowed_ciphers", "value": "aes256k,aes"}'
+	check "ceph mon set auth_allowed_ciphers aes256k,aes (rc $RC${OUT:+: $OUT})" '$RC == 0'
 	# The leader applies the new policy to key imports on its next tick.
 	for ((i = 0; i < 20; i++)); do
-		out=$(cli auth import -i "$kr") && break
+		mon_cmd '{"prefix": "auth import"}' "$kr" && break
 		nap 1
 	done
-	check "an aes key (${mkey:0:4}...) imported as client.$mixed ($out)" '$i -lt 20'
+	check "an aes key (${mkey:0:4}...) imported as client.$mixed (rc $RC${OUT:+: $OUT})" '$i -lt 20'
 	if bbmount "mon_addr=$ALL,name=$mixed,secret=$mkey"; then
 		ok "mixed cluster: an aes key mounts ($MS ms)"
 		session_kv cephx_cipher
@@ -269,15 +269,15 @@ if [ "$CIPHER" = aes256k ] && [ "${MONC_CEPH:-}" = tentacle ]; then
 	else
 		not_ok "mixed cluster: an aes key mounts ($ERR)"
 	fi
-	out=$(cli mon set auth_allowed_ciphers aes256k)
-	rc=$?
-	check "ceph mon set auth_allowed_ciphers aes256k ($out)" '$rc == 0'
+	mon_cmd '{"prefix": "mon set", "name": "auth_allowed_ciphers", "value": "aes256k"}'
+	check "ceph mon set auth_allowed_ciphers aes256k (rc $RC${OUT:+: $OUT})" '$RC == 0'
 	bbmount "mon_addr=$ALL,name=$mixed,secret=$mkey"
 	rc=$?
 	mounted && $BB umount "$MNT"
 	check "aes256k only again: the aes key is refused with EACCES ($ERR)" \
 		'$rc != 0 && $ERR == *"ermission denied"*'
-	cli auth rm "client.$mixed" >/dev/null
+	mon_cmd "{\"prefix\": \"auth rm\", \"entity\": \"client.$mixed\"}"
+	mon_cmd_stop
 	rm -f "$kr"
 fi
 
