@@ -132,18 +132,20 @@ check "after $ROUNDS umounts: no client left (debugfs dirs $clients, monc refcnt
 check "no monfs mount left" '! $(mounted "$MNT/a" && echo y)'
 
 # ------------------------------------------------------- /proc/mounts
-if bbmount "$BASE,mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2" "$MNT/a"; then
+if bbmount "$BASE,mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2,hunt_stagger_ms=20" "$MNT/a"; then
 	mounts_line "$MNT/a"
 	ml=$REPLY
 	diag "/proc/mounts: $ml"
 	check "/proc/mounts shows the options" \
-		'$ml == *"mon_addr=$ALL_MONS"*"name=admin"*"mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2"*'
+		'$ml == *"mon_addr=$ALL_MONS"*"name=admin"*"mount_timeout=30,keepalive_timeout_ms=4000,hunt_parallel=2,hunt_stagger_ms=20"*'
 	check "the root is a read-only mount" '$ml == *" ro,"* || $ml == *" ro "*'
 	# monfs reports the osdmap epoch it got (monc_got_map()): the
 	# subscription moves on instead of asking for the full map again
 	subs=$(cat /sys/kernel/debug/monc/*/session 2>/dev/null | grep '^sub osdmap:')
 	check "monfs tells monc the osdmap epoch it has ($subs)" \
 		'$subs =~ "have "[1-9]'
+	stag=$(cat /sys/kernel/debug/monc/*/session 2>/dev/null | grep '^hunt_stagger_ms:')
+	check "monc got hunt_stagger_ms=20 from monfs ($stag)" '$stag == "hunt_stagger_ms: 20"'
 	if [ -n "$auth_opt" ]; then
 		check "the secret is hidden" '$ml == *"secret=<hidden>"* && $ml != *"$MONC_ADMIN_KEY"*'
 	else
@@ -200,6 +202,8 @@ bad_opts=(
 	"$good,keepalive_timeout_ms=-1"
 	"$good,hunt_interval_ms=99999999"
 	"$good,hunt_parallel=33"
+	"$good,hunt_stagger_ms=3600001"
+	"$good,hunt_stagger_ms=soon"
 	"$good,mount_timeout=3601"
 	"$good,hunt_backoff=17"
 	"$good,hunt_max_mult=1001"

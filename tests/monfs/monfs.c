@@ -23,7 +23,7 @@
  *   mount_timeout=S       seconds; bounds the mount and every statfs
  *                         (0 = monc's default, 60 s)
  *   keepalive_interval_ms=N, keepalive_timeout_ms=N, hunt_interval_ms=N,
- *   hunt_backoff=N, hunt_max_mult=N, hunt_parallel=N
+ *   hunt_backoff=N, hunt_max_mult=N, hunt_parallel=N, hunt_stagger_ms=N|off
  *                         monc's tunables (0 = monc's default)
  *   ms_mode=MODE          legacy (msgr v1), crc, secure, prefer-crc or
  *                         prefer-secure (msgr2), as fs/ceph's; unset:
@@ -132,6 +132,7 @@ enum {
 	MONFS_OPT_HUNT_BACKOFF,
 	MONFS_OPT_HUNT_MAX_MULT,
 	MONFS_OPT_HUNT_PARALLEL,
+	MONFS_OPT_HUNT_STAGGER_MS,
 	MONFS_OPT_MS_MODE,
 };
 
@@ -148,6 +149,8 @@ static const struct fs_parameter_spec monfs_params[] = {
 	fsparam_u32("hunt_backoff", MONFS_OPT_HUNT_BACKOFF),
 	fsparam_u32("hunt_max_mult", MONFS_OPT_HUNT_MAX_MULT),
 	fsparam_u32("hunt_parallel", MONFS_OPT_HUNT_PARALLEL),
+	/* a number of ms, or "off" (all of a round's candidates at once) */
+	fsparam_string("hunt_stagger_ms", MONFS_OPT_HUNT_STAGGER_MS),
 	fsparam_string("ms_mode", MONFS_OPT_MS_MODE),
 	{}
 };
@@ -463,6 +466,16 @@ static int monfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 				      v, MONC_MAX_MONS);
 		o->monc.hunt_parallel = v;
 		return 0;
+	case MONFS_OPT_HUNT_STAGGER_MS:
+		if (!strcmp(param->string, "off")) {
+			o->monc.hunt_stagger_ms = MONC_HUNT_STAGGER_OFF;
+			return 0;
+		}
+		if (kstrtou32(param->string, 10, &v))
+			return invalf(fc, "monfs: hunt_stagger_ms=%s is not a number or 'off'",
+				      param->string);
+		return monfs_parse_ms(fc, param->key, v,
+				      &o->monc.hunt_stagger_ms);
 	case MONFS_OPT_MS_MODE:
 		err = monc_parse_ms_mode(param->string);
 		if (err < 0)
@@ -576,6 +589,10 @@ static int monfs_show_options(struct seq_file *m, struct dentry *root)
 	monfs_show_uint(m, "hunt_backoff", o->monc.hunt_backoff);
 	monfs_show_uint(m, "hunt_max_mult", o->monc.hunt_max_mult);
 	monfs_show_uint(m, "hunt_parallel", o->monc.hunt_parallel);
+	if (o->monc.hunt_stagger_ms == MONC_HUNT_STAGGER_OFF)
+		seq_puts(m, ",hunt_stagger_ms=off");
+	else
+		monfs_show_uint(m, "hunt_stagger_ms", o->monc.hunt_stagger_ms);
 	return 0;
 }
 
