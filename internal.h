@@ -231,6 +231,8 @@ struct monc_conn_ops {
  *	connection's establishment if none came yet; 0 before that.
  * @peer_features: features in effect (ours AND the peer's), 0 before the
  *	handshake ends.
+ * @mode: optional; the wire protocol and its mode as a static string, for
+ *	debugfs.
  * @flush: wait until no callback of any connection of this transport is
  *	running or queued. Must not be called with the session mutex held.
  */
@@ -242,6 +244,7 @@ struct monc_transport {
 	void (*keepalive)(struct monc_conn *con);
 	unsigned long (*last_keepalive_ack)(struct monc_conn *con);
 	u64 (*peer_features)(struct monc_conn *con);
+	const char *(*mode)(struct monc_conn *con);
 	void (*flush)(void);
 };
 

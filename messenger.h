@@ -71,6 +71,8 @@ struct monc_conn;
  *	connection was not closed: a step that needs the owner's state;
  *	true to run the work again
  * @release: free the protocol's state (last reference gone)
+ * @mode: the protocol and, once negotiated, its mode, for debugfs ("msgr1",
+ *	"msgr2 crc", ...); called with the connection lock held
  */
 struct monc_con_proto {
 	int (*start)(struct monc_conn *con);
@@ -80,6 +82,7 @@ struct monc_con_proto {
 	void (*kill)(struct monc_conn *con);
 	bool (*after_dispatch)(struct monc_conn *con);
 	void (*release)(struct monc_conn *con);
+	const char *(*mode)(struct monc_conn *con);
 };
 
 struct monc_v2;

@@ -1385,11 +1385,17 @@ static bool con_has_output(struct monc_conn *con)
 	       con->need_keepalive || !list_empty(&con->out_queue);
 }
 
+static const char *con_v1_mode(struct monc_conn *con)
+{
+	return "msgr1";
+}
+
 static const struct monc_con_proto monc_v1_proto = {
 	.start = con_prepare_banner,
 	.try_read = con_try_read,
 	.try_write = con_try_write,
 	.has_output = con_has_output,
+	.mode = con_v1_mode,
 };
 
 /*
@@ -1641,6 +1647,16 @@ static u64 monc_tcp_peer_features(struct monc_conn *con)
 	return f;
 }
 
+static const char *monc_tcp_mode(struct monc_conn *con)
+{
+	const char *mode;
+
+	mutex_lock(&con->mutex);
+	mode = con->proto->mode(con);
+	mutex_unlock(&con->mutex);
+	return mode;
+}
+
 static void monc_tcp_flush(void)
 {
 	flush_workqueue(monc_wq);
@@ -1653,6 +1669,7 @@ const struct monc_transport monc_tcp_transport = {
 	.keepalive = monc_tcp_keepalive,
 	.last_keepalive_ack = monc_tcp_last_keepalive_ack,
 	.peer_features = monc_tcp_peer_features,
+	.mode = monc_tcp_mode,
 	.flush = monc_tcp_flush,
 };
 EXPORT_SYMBOL_IF_KUNIT(monc_tcp_transport);

@@ -1527,6 +1527,9 @@ void monc_show_session(struct monc_client *monc, struct seq_file *s)
 		seq_printf(s, "mon: %pISpc\n", &sl->addr.ss);
 		seq_printf(s, "features: 0x%llx\n",
 			   monc->transport->peer_features(sl->con));
+		if (monc->transport->mode)
+			seq_printf(s, "protocol: %s\n",
+				   monc->transport->mode(sl->con));
 		seq_printf(s, "session_age_ms: %u\n",
 			   jiffies_to_msecs(jiffies - monc->session_since));
 	} else {

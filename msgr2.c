@@ -324,6 +324,19 @@ static const char *v2_mode_name(u32 mode)
 	return mode == MONC_V2_CON_MODE_SECURE ? "secure" : "crc";
 }
 
+/* msgr2 until AUTH_DONE picks the mode */
+static const char *v2_mode(struct monc_conn *con)
+{
+	switch (con->v2->con_mode) {
+	case MONC_V2_CON_MODE_CRC:
+		return "msgr2 crc";
+	case MONC_V2_CON_MODE_SECURE:
+		return "msgr2 secure";
+	default:
+		return "msgr2";
+	}
+}
+
 static bool v2_offered(const struct monc_v2 *v2, u32 mode)
 {
 	u32 i;
@@ -1237,4 +1250,5 @@ const struct monc_con_proto monc_v2_proto = {
 	.kill = v2_kill,
 	.after_dispatch = v2_after_dispatch,
 	.release = v2_release,
+	.mode = v2_mode,
 };

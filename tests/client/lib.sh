@@ -118,6 +118,20 @@ wait_maps() {
 	return 1
 }
 
+# session_kv KEY: REPLY=the value of "KEY: value" in the debugfs session
+# file of the first client that has KEY.
+session_kv() {
+	local f k v
+	REPLY=
+	for f in /sys/kernel/debug/monc/*/session; do
+		[ -r "$f" ] || continue
+		while IFS=: read -r k v; do
+			[ "$k" = "$1" ] && REPLY=${v# } && return 0
+		done <"$f"
+	done
+	return 1
+}
+
 # --- monitors ---
 mon_pid() { # mon_pid N: REPLY=pid of monitor N (0..2), from its pid file
 	REPLY=

@@ -36,20 +36,6 @@ vers=
 [ -r "$MONC_CLUSTER_DIR/versions" ] && vers=$(tr '\n' ' ' <"$MONC_CLUSTER_DIR/versions")
 diag "Ceph ${MONC_CEPH:-?}: ${vers% }; auth ${MONC_AUTH:-none}; $nmons monitors${MONC_MS_MODE:+; ms_mode $MONC_MS_MODE}"
 
-# session_kv KEY: REPLY=the value of "KEY: value" in the client's debugfs
-# session file.
-session_kv() {
-	local f k v
-	REPLY=
-	for f in /sys/kernel/debug/monc/*/session; do
-		[ -r "$f" ] || continue
-		while IFS=: read -r k v; do
-			[ "$k" = "$1" ] && REPLY=${v# } && return 0
-		done <"$f"
-	done
-	return 1
-}
-
 load_or_end monc_testclient
 est_snapshot
 before=$REPLY
@@ -69,6 +55,15 @@ check "mount: global id $gid, the cluster's fsid ($REPLY)" '${gid:-0} -gt 0 && $
 # both: see tests/uml/README.md, lane interop).
 session_kv auth_method
 check "auth method ${MONC_AUTH:-none} (the session's: $REPLY)" '$REPLY == "${MONC_AUTH:-none}"'
+# The wire protocol the session runs (debugfs "protocol:"): msgr1 by
+# default, msgr2 in the mode asked for.
+case "${MONC_MS_MODE:-legacy}" in
+legacy) want=msgr1 ;;
+*crc) want="msgr2 crc" ;;
+*) want="msgr2 secure" ;;
+esac
+session_kv protocol
+check "the session runs $want (debugfs: $REPLY)" '$REPLY == "$want"'
 
 wait_maps 10
 maps=$LINE

@@ -30,6 +30,8 @@ load_or_end monc_testclient
 if tc_put create "mon_addr=$ALL,ms_mode=prefer-secure,mount_timeout_ms=30000"; then
 	tc_get statfs
 	check "auth none, ms_mode=prefer-secure: falls back to crc, mounts; statfs ($LINE)" '$LINE == "err=0 "*'
+	session_kv protocol
+	check "auth none, ms_mode=prefer-secure: the session runs msgr2 crc (debugfs: $REPLY)" '$REPLY == "msgr2 crc"'
 	tc_put destroy 1
 else
 	not_ok "auth none, ms_mode=prefer-secure: mount ($ERR)"
