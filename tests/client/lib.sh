@@ -138,6 +138,36 @@ mon_pid() { # mon_pid N: REPLY=pid of monitor N (0..2), from its pid file
 	read -r REPLY <"$MONC_CLUSTER_DIR/run/mon.${MON_IDS[$1]}.pid" 2>/dev/null
 	[ -n "$REPLY" ]
 }
+# freeze PID: SIGSTOP PID and wait (up to 10 s) until each of its threads
+# is stopped. kill returns before the group stop has reached every thread:
+# once a "frozen" monitor still answered a statfs in the next second and
+# kept the session (msgr2-smoke, auth none), so a test that sends to a
+# frozen monitor must wait for the stop. A stop slower than 500 ms is
+# said in a TAP comment (a keepalive timeout may have run meanwhile).
+freeze() {
+	local f k v i all t0
+	now_us
+	t0=$REPLY
+	kill -STOP "$1" || return 1
+	for ((i = 0; i < 200; i++)); do
+		all=1
+		for f in /proc/"$1"/task/*/status; do
+			while read -r k v; do
+				[ "$k" = State: ] || continue
+				[[ "$v" == T* ]] || all=0
+				break
+			done <"$f" 2>/dev/null
+		done
+		if [ "$all" = 1 ]; then
+			ms_since "$t0"
+			[ "$REPLY" -le 500 ] || diag "freeze: pid $1 stopped after $REPLY ms"
+			return 0
+		fi
+		nap 0.05
+	done
+	echo "# freeze: pid $1 not stopped after 10 s" >&2
+	return 1
+}
 mon_port() { REPLY=$((${MONC_BASE_PORT:-6789} + $1)); }
 mon_sh() { "$MONC_CLUSTER_BIN/mon.sh" "$@"; }
 wait_quorum() { # wait until every live monitor is in quorum (python: 1-3 s)

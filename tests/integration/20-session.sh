@@ -176,12 +176,12 @@ if [ "$nmons" -lt 3 ]; then
 fi
 
 # new_session: a client of all three monitors; CUR=its monitor's index.
-new_session() {
+new_session() { # new_session [,MORE_OPTIONS]
 	local before
 	est_snapshot
 	before=$REPLY
 	CUR=
-	create "mon_addr=$ALL_MONS,$common" || return 1
+	create "mon_addr=$ALL_MONS,$common${1:-}" || return 1
 	nap 0.3
 	cur_mon "$before" && CUR=$REPLY
 	[ -n "$CUR" ]
@@ -193,7 +193,7 @@ if new_session; then
 	victim=$REPLY
 	now_us
 	t0=$REPLY
-	kill -STOP "$victim"
+	freeze "$victim"
 	tc_put async 1
 	tc_get async_wait
 	ms_since "$t0"
@@ -216,14 +216,17 @@ else
 fi
 
 # SIGKILL with a statfs pending. The monitor is frozen first, so that the
-# statfs is surely pending (sent, unanswered) when the SIGKILL lands.
+# statfs is surely pending (sent, unanswered) when the SIGKILL lands. The
+# socket's reset moves the session, not a keepalive timeout: a long one
+# keeps the session on the frozen monitor until the SIGKILL, however long
+# the stop takes (with 2 s, one run's session left before the statfs).
 dead_mon=
-if new_session; then
+if new_session ",keepalive_timeout_ms=30000"; then
 	ok "mount with three monitors (mon.${MON_IDS[$CUR]} has the session; found by $CUR_HOW)"
 	diag "mount time (three monitors): $MOUNT_MS ms"
 	mon_pid "$CUR"
 	victim=$REPLY
-	kill -STOP "$victim"
+	freeze "$victim"
 	tc_put async 1
 	tc_get async
 	pending_line=$LINE

@@ -95,7 +95,7 @@ elif [ "$nmons" -ge 2 ] && cur_mon "$before"; then
 	cur=$REPLY
 	mon_pid "$cur"
 	victim=$REPLY
-	kill -STOP "$victim"
+	freeze "$victim"
 	now_us
 	t0=$REPLY
 	tc_put async 1
@@ -122,7 +122,7 @@ if [ "$nmons" -ge 2 ] && cur_mon "$before"; then
 	cur=$REPLY
 	mon_pid "$cur"
 	victim=$REPLY
-	kill -STOP "$victim"
+	freeze "$victim"
 	tc_put async 1
 	tc_get async
 	pending=$LINE
