@@ -1737,6 +1737,25 @@ ssize_t monc_msgr_encode_frame(struct monc_msg *msg, u64 seq, u64 features,
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_msgr_encode_frame);
 
+/* A connection of @type to 127.0.0.1:@port over the test pipe @tp. */
+static struct monc_conn *test_con_open(const struct monc_conn_ops *ops,
+				       void *priv,
+				       struct monc_msgr_test_pipe *tp,
+				       u32 type, u16 port)
+{
+	struct monc_entity_addr peer = { .type = type };
+	struct sockaddr_in *in = (struct sockaddr_in *)&peer.ss;
+	struct monc_conn *con;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	con = con_alloc(&peer, ops, priv);
+	if (con)
+		con->tp = tp;
+	return con;
+}
+
 /*
  * A connection over a test pipe instead of a socket, driven by
  * monc_msgr_test_run() instead of the workqueue. @features 0 starts it at
@@ -1748,17 +1767,11 @@ struct monc_conn *monc_msgr_test_open(const struct monc_conn_ops *ops,
 				      struct monc_msgr_test_pipe *tp,
 				      u64 features)
 {
-	struct monc_entity_addr peer = { .type = MONC_ADDR_TYPE_LEGACY };
-	struct sockaddr_in *in = (struct sockaddr_in *)&peer.ss;
 	struct monc_conn *con;
 
-	in->sin_family = AF_INET;
-	in->sin_port = htons(6789);
-	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	con = con_alloc(&peer, ops, priv);
+	con = test_con_open(ops, priv, tp, MONC_ADDR_TYPE_LEGACY, 6789);
 	if (!con)
 		return NULL;
-	con->tp = tp;
 	if (features) {
 		monc_con_out_reset(con);
 		con->features = features;
@@ -1778,17 +1791,7 @@ struct monc_conn *monc_msgr2_test_open(const struct monc_conn_ops *ops,
 				       struct monc_msgr_test_pipe *tp,
 				       u16 port)
 {
-	struct monc_entity_addr peer = { .type = MONC_ADDR_TYPE_MSGR2 };
-	struct sockaddr_in *in = (struct sockaddr_in *)&peer.ss;
-	struct monc_conn *con;
-
-	in->sin_family = AF_INET;
-	in->sin_port = htons(port);
-	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	con = con_alloc(&peer, ops, priv);
-	if (con)
-		con->tp = tp;
-	return con;
+	return test_con_open(ops, priv, tp, MONC_ADDR_TYPE_MSGR2, port);
 }
 EXPORT_SYMBOL_IF_KUNIT(monc_msgr2_test_open);
 
