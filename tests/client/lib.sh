@@ -168,6 +168,15 @@ freeze() {
 	echo "# freeze: pid $1 not stopped after 10 s" >&2
 	return 1
 }
+# stop_all N / cont_all N: freeze (see freeze) / continue monitors 0..N-1.
+stop_all() {
+	local i
+	for ((i = 0; i < $1; i++)); do mon_pid "$i" && freeze "$REPLY"; done
+}
+cont_all() {
+	local i
+	for ((i = 0; i < $1; i++)); do mon_pid "$i" && kill -CONT "$REPLY"; done
+}
 mon_port() { REPLY=$((${MONC_BASE_PORT:-6789} + $1)); }
 mon_sh() { "$MONC_CLUSTER_BIN/mon.sh" "$@"; }
 wait_quorum() { # wait until every live monitor is in quorum (python: 1-3 s)

@@ -287,16 +287,8 @@ ms_since "$t0"
 diag "mon.${MON_IDS[$dead_mon]} restarted and back in quorum after $REPLY ms"
 
 # --------------------------------------------- stop with requests pending
-stop_all() {
-	local i
-	for ((i = 0; i < nmons; i++)); do mon_pid "$i" && kill -STOP "$REPLY"; done
-}
-cont_all() {
-	local i
-	for ((i = 0; i < nmons; i++)); do mon_pid "$i" && kill -CONT "$REPLY"; done
-}
 if create "mon_addr=$ALL_MONS,$common"; then
-	stop_all
+	stop_all "$nmons"
 	tc_put async 20
 	tc_get async
 	kv "$LINE" pending
@@ -309,14 +301,14 @@ if create "mon_addr=$ALL_MONS,$common"; then
 	check "stop with $pend requests pending: all fail ($LINE)" \
 		'$pend == 20 && $LINE == *" done=20 errors=20 "*'
 	diag "monc_stop + monc_destroy with 20 pending statfs took $stop_us us"
-	cont_all
+	cont_all "$nmons"
 	wait_quorum 60
 else
 	not_ok "mount for the stop-with-pending case: $ERR"
 fi
 
 if create "mon_addr=$ALL_MONS,$common"; then
-	stop_all
+	stop_all "$nmons"
 	tc_put async 20
 	now_us
 	t0=$REPLY
@@ -328,7 +320,7 @@ if create "mon_addr=$ALL_MONS,$common"; then
 	msg=$(dmesg | grep 'monc_testclient: unload:' | tail -n 1)
 	check "unload: the pending requests all returned an error ($msg)" \
 		'$msg == *"were pending; issued=20 done=20 errors=20 "*'
-	cont_all
+	cont_all "$nmons"
 else
 	not_ok "mount for the unload-with-pending case: $ERR"
 	rmmod monc_testclient

@@ -72,14 +72,6 @@ monc_clients() { # REPLY=number of monc debugfs client directories
 	REPLY=$n
 }
 refcnt() { REPLY=; read -r REPLY </sys/module/monc/refcnt 2>/dev/null; }
-stop_all() {
-	local i
-	for ((i = 0; i < nmons; i++)); do mon_pid "$i" && kill -STOP "$REPLY"; done
-}
-cont_all() {
-	local i
-	for ((i = 0; i < nmons; i++)); do mon_pid "$i" && kill -CONT "$REPLY"; done
-}
 
 if ! mp monfs; then
 	not_ok "load monfs.ko"
@@ -307,7 +299,7 @@ fi
 # --------------------------------------------- every monitor frozen
 MT=3
 if bbmount "$BASE,mount_timeout=$MT,keepalive_interval_ms=500,keepalive_timeout_ms=2000" "$MNT/a"; then
-	stop_all
+	stop_all "$nmons"
 	now_us
 	t0=$REPLY
 	out=$(stat -f "$MNT/a" 2>&1)
@@ -317,14 +309,14 @@ if bbmount "$BASE,mount_timeout=$MT,keepalive_interval_ms=500,keepalive_timeout_
 		'$rc != 0 && $REPLY -ge $((MT * 1000 - 100)) && $REPLY -lt $((MT * 1000 + 15000))'
 	diag "statfs with every monitor frozen: $out"
 	$BB umount "$MNT/a"
-	cont_all
+	cont_all "$nmons"
 	wait_quorum 60
 else
 	not_ok "mount for the frozen-monitors case: $ERR"
 fi
 
 if bbmount "$BASE,mount_timeout=30" "$MNT/a"; then
-	stop_all
+	stop_all "$nmons"
 	# One python (1-3 s to start under UML): statfs(2), SIGALRM after 1 s.
 	res=$(/usr/bin/python3 - "$MNT/a" <<'EOF'
 import ctypes, errno, signal, sys, time
@@ -371,7 +363,7 @@ EOF
 	nap 0.5
 	monc_clients
 	check "... and the client is gone ($REPLY debugfs dirs)" '$REPLY == 0'
-	cont_all
+	cont_all "$nmons"
 	wait_quorum 60
 else
 	not_ok "mount for the interrupt cases: $ERR"
