@@ -38,6 +38,8 @@ osd_data = $dir/data/\$cluster-\$id
 keyring = $dir/\$name.keyring
 osd_crush_update_on_start = false
 debug_osd = 1/5
+# as the monitors (start.sh): no op history, which nothing here reads
+osd_enable_op_tracker = false
 
 [osd.0]
 public_addr = 127.0.0.1:$osd_port
@@ -46,6 +48,7 @@ public_addr = 127.0.0.1:$osd_port
 mds_data = $dir/data/\$cluster-\$id
 keyring = $dir/\$name.keyring
 debug_mds = 1/5
+mds_enable_op_tracker = false
 
 [mds.a]
 public_addr = 127.0.0.1:$mds_port
