@@ -316,3 +316,16 @@ cur_mon() {
 # dmesg prints each line after its "[   12.345678] " timestamp: allowed
 # before the anchored words, or nothing would ever match.
 SANITISER_RE='^(\[ *[0-9]+\.[0-9]+\] )?((BUG|WARNING|INFO|ODEBUG|UBSAN):|kernel BUG at|Kernel panic|unreferenced object|------------\[ cut here \])|general protection fault|Kernel mode fault'
+
+# unload_checked: unload monc_testclient and monc, and check that both went
+# and that dmesg holds no sanitiser report: a script's last two checks.
+unload_checked() {
+	local rc rc2 san
+	rmmod monc_testclient
+	rc=$?
+	rmmod monc
+	rc2=$?
+	check "unload monc_testclient and monc" '$rc == 0 && $rc2 == 0'
+	san=$(dmesg | grep -E "$SANITISER_RE" | head -n 3)
+	check "no sanitiser report in dmesg${san:+: $san}" '-z $san'
+}

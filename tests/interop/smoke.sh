@@ -175,11 +175,5 @@ fi
 tc_put destroy 1
 rc=$?
 check "destroy the client" '$rc == 0'
-rmmod monc_testclient
-rc=$?
-rmmod monc
-rc2=$?
-check "unload monc_testclient and monc" '$rc == 0 && $rc2 == 0'
-san=$(dmesg | grep -E "$SANITISER_RE" | head -n 3)
-check "no sanitiser report in dmesg${san:+: $san}" '-z $san'
+unload_checked
 tap_end

@@ -42,11 +42,5 @@ rc=$?
 check "auth none, ms_mode=secure: refused, the mount fails (${ERR:-no error})" '$rc != 0'
 tc_put destroy 1 2>/dev/null
 
-rmmod monc_testclient
-rc=$?
-rmmod monc
-rc2=$?
-check "unload monc_testclient and monc" '$rc == 0 && $rc2 == 0'
-san=$(dmesg | grep -E "$SANITISER_RE" | head -n 3)
-check "no sanitiser report in dmesg${san:+: $san}" '-z $san'
+unload_checked
 tap_end
