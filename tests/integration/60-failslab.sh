@@ -25,7 +25,7 @@
 #     timeout makes monc hunt and reconnect, statfs, thaw, disarm, destroy;
 #     until CLEAN runs with no injected failure. A run costs a monitor frozen
 #     and a quorum wait (5-10 s of CPU under UML): make check takes every
-#     4th N (STEP 4), make soak every one.
+#     8th N (STEP 8), make soak every one.
 #  3. renewal path (cephx): for N = 1, 1 + STEP, ...: mount (unarmed), arm
 #     N, make the tickets due (monc_reliab's "renew" ages them by 3/4 of
 #     their lifetime), and wait until the client renewed them, or lost the
@@ -47,10 +47,10 @@
 #
 # Environment: MONC_FAILSLAB_MAX (runs per mount path, default 200),
 # MONC_FAILSLAB_RECONNECT_MAX (default 60), MONC_FAILSLAB_RECONNECT_STEP
-# (default 4; 1: every allocation of the reconnect path),
+# (default 8; 1: every allocation of the reconnect path),
 # MONC_FAILSLAB_CLEAN_RUNS (default 2),
 # MONC_FAILSLAB_RENEW_MAX (default 60), MONC_FAILSLAB_RENEW_STEP (default
-# 2), MONC_FAILSLAB_KEYS (cephx: key types to sweep, "aes256k aes"; default
+# 4: a failed renewal waits 10 s for its resend), MONC_FAILSLAB_KEYS (cephx: key types to sweep, "aes256k aes"; default
 # the admin key's type alone; a type other than the admin key's is a user
 # of its own, client.failslab<pid>, with the cipher allowed for the time of
 # the sweep), MONC_FAILSLAB_PATHS (default "mount reconnect renewal"),
@@ -68,9 +68,9 @@ here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 
 MAX=${MONC_FAILSLAB_MAX:-200}
 RMAX=${MONC_FAILSLAB_RECONNECT_MAX:-60}
-RSTEP=${MONC_FAILSLAB_RECONNECT_STEP:-4}
+RSTEP=${MONC_FAILSLAB_RECONNECT_STEP:-8}
 NMAX=${MONC_FAILSLAB_RENEW_MAX:-60}
-NSTEP=${MONC_FAILSLAB_RENEW_STEP:-2}
+NSTEP=${MONC_FAILSLAB_RENEW_STEP:-4}
 RENEW_WAIT=${MONC_FAILSLAB_RENEW_WAIT:-15}	# s: a renewal's retry comes after 10 s
 PATHS=${MONC_FAILSLAB_PATHS:-mount reconnect renewal}
 MS_MODES=${MONC_FAILSLAB_MS_MODES:-${MONC_MS_MODE:-}}

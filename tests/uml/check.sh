@@ -15,8 +15,8 @@
 #     own, its *cephx*.sh against three with cephx and short tickets
 #     (MONC_CEPHX_TTL); the MONC_SPLIT scripts in a third, with cephx; and
 #     the interop lane: tests/interop/smoke.sh against each release of
-#     MONC_SMOKE (pacific reef) with auth none and with cephx, then the
-#     msgr2 smoke
+#     MONC_SMOKE (pacific reef; reef's on the Linux 7.2 kernel, step 3b)
+#     with cephx and with auth none, then the msgr2 phase
 #  7. count: every KUnit leaf case, every TAP line of an integration script
 #     and every other check is one test. Last line: "N passed, M failed".
 #
@@ -34,7 +34,10 @@
 # none), MONC_SCRIPTS_DIR (check mode's scripts, default tests/integration),
 # MONC_UML_VERSION (6.1; 7.2: the run on the Linux 7.2 UML kernel alone),
 # MONC_UML72 (0: no run on the Linux 7.2 UML kernel; default 1, 0 with
-# MONC_SKIP_MATRIX=1).
+# MONC_SKIP_MATRIX=1), MONC_SMOKE72 (the releases of MONC_SMOKE whose smoke
+# runs on the 7.2 kernel instead; reef), MONC_SMOKE_LANE (the lane of the
+# smoke phases; interop), MONC_MAIN_PHASE (0: the release's lane runs no
+# scripts of its own, only KUnit and what other phases join it).
 set -euo pipefail
 # The body is one { } block so that bash parses it whole before running it:
 # editing this file during a run cannot break the run.
@@ -182,18 +185,35 @@ rsync -rlpD --checksum --delete "${products[@]}" "$repo/" "$slot/uml/"
 # 3b. The second UML kernel, Linux 7.2 (build-kernel.sh, MONC_UML_VERSION=7.2):
 # this script again, in a build slot of its own and in parallel with
 # everything below, for every KUnit suite and tests/interop/smoke.sh (mount,
-# statfs, get_version, SIGKILL failover, unload; kmemleak) against three
-# monitors with auth none. Its results are counted at the end; a 7.2 kernel
-# that does not build is its "not ok - build the UML kernel". MONC_UML72=0
-# skips it (a developer's quick loop, MONC_SKIP_MATRIX=1, too).
+# statfs, get_version, SIGKILL failover, renewal, unload; kmemleak) against
+# the releases of MONC_SMOKE72 (default reef), each with cephx and then
+# auth none on one cluster, in the lane of its KUnit: those phases leave
+# the interop lane, the longest of the run, for this one, which ends
+# minutes before it. MONC_SMOKE72='' (or a MONC_SMOKE without them): the
+# smoke against three Tentacle monitors with auth none instead. Its results
+# are counted at the end; a 7.2 kernel that does not build is its "not ok -
+# build the UML kernel". MONC_UML72=0 skips it (a developer's quick loop,
+# MONC_SKIP_MATRIX=1, too).
+smoke_releases=${MONC_SMOKE-pacific reef} smoke72=
 uml72_pid=
 uml72_default=1
 [ "${MONC_SKIP_MATRIX:-0}" = 1 ] && uml72_default=0
 if [ "$mode" = check ] && [ "${MONC_UML_VERSION:-6.1}" = 6.1 ] &&
 	[ "${MONC_UML72:-$uml72_default}" = 1 ]; then
-	say "Linux 7.2 UML kernel: KUnit and tests/interop/smoke.sh, in parallel (log: $run/uml72.out)"
+	for r in ${MONC_SMOKE72-reef}; do
+		[[ " $smoke_releases " == *" $r "* ]] || continue
+		smoke72+=" $r"
+		smoke_releases=" $smoke_releases "
+		smoke_releases=${smoke_releases/ $r / }
+	done
+	read -r -a r <<<"$smoke_releases"
+	smoke_releases=${r[*]} smoke72=${smoke72# }
+	main72=1
+	[ -n "$smoke72" ] && main72=0
+	say "Linux 7.2 UML kernel: KUnit and tests/interop/smoke.sh (${smoke72:-$release, auth none}), in parallel (log: $run/uml72.out)"
 	t72_start=$(date +%s)
-	MONC_UML_VERSION=7.2 MONC_SCRIPTS_DIR=tests/interop MONC_SCRIPTS=smoke MONC_SMOKE='' \
+	MONC_UML_VERSION=7.2 MONC_SCRIPTS_DIR=tests/interop MONC_SCRIPTS=smoke MONC_CEPH=$release \
+		MONC_MAIN_PHASE=$main72 MONC_SMOKE="$smoke72" MONC_SMOKE_LANE=$release MONC_SMOKE72='' \
 		MONC_SPLIT='' MONC_LANES='' MONC_MONS=3 MONC_AUTH=none MONC_CEPHX_PHASE=0 \
 		MONC_SKIP_DEPS=1 MONC_SKIP_QEMU=1 QUIET=0 "$repo/tests/uml/check.sh" >"$run/uml72.out" 2>&1 &
 	uml72_pid=$!
@@ -382,7 +402,7 @@ add_phase() {
 	fi
 	mkdir -p "$dir"
 	what="$nmons mons, auth $auth"
-	[[ $auth == cephx* ]] && what+=", ${pttl:+ticket TTL $pttl s}${pttl:-default ticket TTL}"
+	[[ $auth == cephx* ]] && what+=", ticket TTL ${pttl:-default}${pttl:+ s}"
 	if [ "${MONC_CLUSTER:-1}" = 1 ]; then
 		# shellcheck disable=SC2046 # cephx_env prints VAR=VALUE words
 		env MONC_CEPH="$rel" MONC_CLUSTER_DIR=/tmp/monc-cluster MONC_AUTH="$auth" \
@@ -479,7 +499,7 @@ check)
 		fi
 	done
 	if new_lane "$release" "$release" 1; then
-		[ -z "$main_scripts" ] ||
+		[ -z "$main_scripts" ] || [ "${MONC_MAIN_PHASE:-1}" = 0 ] ||
 			add_phase "$release" main "" "${MONC_AUTH:-none}" "${MONC_MONS:-3}" "" "${main_scripts# }" || true
 	fi
 	if [ "$cephx_on" = 1 ] && [ -n "$cephx_scripts" ] &&
@@ -489,13 +509,14 @@ check)
 	if [ -n "$split_scripts" ] && new_lane "$release-b" "$release" 0; then
 		add_phase "$release-b" main "" "${MONC_SPLIT_AUTH:-${MONC_AUTH:-cephx}}" "${MONC_MONS:-3}" "" "${split_scripts# }" || true
 	fi
-	# The smoke of the other releases: one lane, "interop", a phase per
-	# release and auth (MONC_SMOKE_LANES=1: a lane per release instead).
+	# The smoke of the other releases: one lane, "interop" (MONC_SMOKE_LANE),
+	# a phase per release and auth (MONC_SMOKE_LANES=1: a lane per release
+	# instead).
 	selected_scripts "$umlsrc/tests/interop/smoke.sh"
 	smoke=$REPLY
-	for r in ${MONC_SMOKE-pacific reef}; do
+	for r in $smoke_releases; do
 		[ -n "$smoke" ] && [ "$r" != "$release" ] || continue
-		lane=interop
+		lane=${MONC_SMOKE_LANE:-interop}
 		[ "${MONC_SMOKE_LANES:-0}" = 1 ] && lane=$r
 		if [ -z "${lane_release[$lane]:-}" ]; then
 			new_lane "$lane" "$r" 0 || continue
