@@ -206,8 +206,8 @@ if [ "$mode" = check ] && [ "${MONC_UML_VERSION:-6.1}" = 6.1 ] &&
 		smoke_releases=" $smoke_releases "
 		smoke_releases=${smoke_releases/ $r / }
 	done
-	read -r -a r <<<"$smoke_releases"
-	smoke_releases=${r[*]} smoke72=${smoke72# }
+	read -r -a smoke_list <<<"$smoke_releases"
+	smoke_releases=${smoke_list[*]} smoke72=${smoke72# }
 	main72=1
 	[ -n "$smoke72" ] && main72=0
 	say "Linux 7.2 UML kernel: KUnit and tests/interop/smoke.sh (${smoke72:-$release, auth none}), in parallel (log: $run/uml72.out)"
