@@ -273,8 +273,11 @@ static int monc_auth_check_result(int result)
  *
  * Return: %MONC_AUTH_DONE when authenticated (the global id is known),
  * %MONC_AUTH_AGAIN when monc_auth_build_request() must be sent, or a
- * negative errno: -EINVAL for a malformed or unexpected reply, -EACCES
- * when a cephx blob fails to decrypt.
+ * negative errno. With @result 0, -EACCES means the monitor refused (the
+ * status of a cephx reply) and every other error that the reply could not
+ * be taken: -EINVAL for a malformed or unexpected one, -EBADMSG for a
+ * cephx blob that does not open or verify, -EOPNOTSUPP for a key type
+ * this kernel lacks, -ENOMEM.
  */
 int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
 			   u64 global_id, const void *payload, u32 len)

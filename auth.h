@@ -14,8 +14,10 @@
  *                                 monc_auth_build_request());
  *     MONC_AUTH_DONE:  authenticated (first time: session established;
  *                      later: a renewal went through);
- *     < 0:             -EACCES is final for a mount (wrong key, unknown
- *                      entity); other errors fail this monitor.
+ *     < 0:             a refusal (the MAuthReply's negative result, or
+ *                      -EACCES: the cephx status) is final for a mount;
+ *                      any other error is a reply not taken (malformed,
+ *                      does not open) and fails this monitor only.
  *   on the tick, once established: if monc_auth_need_renew(), send
  *   MAuth(monc_auth_protocol(), monc_auth_build_request()).
  */
@@ -60,8 +62,9 @@ int monc_auth_build_request(struct monc_auth *auth, void **p, void *end);
 /*
  * Handle an MAuthReply already split by the session: @protocol, @result
  * (0 or a negative errno), @global_id and the payload. Returns
- * MONC_AUTH_DONE, MONC_AUTH_AGAIN or a negative errno (-EACCES for a
- * decrypt failure, -EINVAL for a malformed payload).
+ * MONC_AUTH_DONE, MONC_AUTH_AGAIN or a negative errno (-EACCES for the
+ * monitor's refusal in a cephx reply, -EINVAL for a malformed payload,
+ * -EBADMSG for a cephx blob that does not open, -ENOMEM).
  */
 int monc_auth_handle_reply(struct monc_auth *auth, u32 protocol, int result,
 			   u64 global_id, const void *payload, u32 len);

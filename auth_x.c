@@ -753,9 +753,17 @@ int monc_x_con_secret(struct monc_auth_x *x, u8 *buf, u32 *len)
  * ones answer a CephXAuthenticate. Tickets are replaced only when the
  * whole reply decodes.
  *
+ * A monitor checks our proof of the secret before it seals the tickets
+ * with that same secret, and refuses a wrong one in the MAuthReply's
+ * result: tickets that do not open here were not sealed by a monitor that
+ * accepted us (corrupted or forged), and are no refusal.
+ *
  * Return: %MONC_AUTH_AGAIN after the challenge, %MONC_AUTH_DONE when the
- * tickets are in, or -EINVAL (malformed, unexpected), -EACCES (does not
- * decrypt, or the monitor refused), -ENOMEM.
+ * tickets are in, -EACCES only when the reply's status is a refusal (the
+ * monitor said no; its value is logged), or an error that says the reply
+ * could not be taken: -EINVAL (malformed, unexpected), -EBADMSG (a sealed
+ * part does not open or verify), -EOPNOTSUPP (a key type we lack),
+ * -ENOMEM.
  */
 int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len)
 {
@@ -786,16 +794,18 @@ int monc_x_handle_reply(struct monc_auth_x *x, const void *payload, u32 len)
 	}
 	if (result) {
 		pr_err_ratelimited("cephx: monitor refused: %d\n", result);
-		return result < 0 && result >= -MAX_ERRNO ? result : -EACCES;
+		return -EACCES;
 	}
 
 	ret = monc_x_handle_session_key(x, p, end);
 	if (ret) {
-		if (ret == -EACCES)
-			pr_err_ratelimited("cephx: ticket does not decrypt (wrong secret?)\n");
-		else if (ret != -ENOMEM)
+		if (ret == -EACCES) {
+			pr_err_ratelimited("cephx: ticket reply does not open (corrupted or forged)\n");
+			ret = -EBADMSG;
+		} else if (ret != -ENOMEM) {
 			pr_err_ratelimited("cephx: malformed ticket reply: %d\n",
 					   ret);
+		}
 		return ret;
 	}
 	x->request_sent = false;

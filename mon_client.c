@@ -848,6 +848,58 @@ static void __monc_auth_no_memory(struct monc_client *monc, int i)
 	__monc_slot_failed(monc, i, -ENOMEM);
 }
 
+/*
+ * A monitor refused our auth or its renewal: the MAuthReply's negative
+ * result (@err, -EACCES for one out of range) with its message
+ * @msg/@msg_len, or the refusal status of its cephx reply (-EACCES). That
+ * is final for a mount. After the mount the client is told
+ * (MONC_EV_AUTH_REFUSED), and the session is lost with the monitor.
+ */
+static void __monc_auth_refused(struct monc_client *monc, int i, int err,
+				const char *msg, u32 msg_len)
+{
+	lockdep_assert_held(&monc->mutex);
+	pr_err_ratelimited("mon %pISpc refused auth: %d %*pE\n",
+			   &monc->slot[i].addr.ss, err,
+			   (int)min_t(u32, msg_len, 256), msg);
+	__monc_set_reason(monc, "mon %pISpc refused auth: %pe %*pE",
+			  &monc->slot[i].addr.ss, ERR_PTR(err),
+			  (int)min_t(u32, msg_len, 128), msg);
+	if (!monc->mounted) {
+		__monc_mount_failed(monc, err);
+		return;
+	}
+	__monc_event(monc, MONC_EV_AUTH_REFUSED, err, 0);
+	if (err == -EACCES)
+		__monc_forget_identity(monc, i);
+	__monc_slot_failed(monc, i, err);
+}
+
+/*
+ * An auth reply we could not take (@err: malformed or unexpected, a cephx
+ * blob that does not open or verify, a key type we lack): bytes from the
+ * network, not a refusal, so neither the mount nor the client hears of a
+ * refusal. The monitor is failed as for any protocol error: a candidate
+ * is dropped and the hunt goes on, the open session is lost
+ * (MONC_EV_SESSION_LOST) and the next one authenticates afresh.
+ */
+static void __monc_auth_bad_reply(struct monc_client *monc, int i, int err)
+{
+	bool hunting = monc->state == MONC_S_HUNTING;
+
+	lockdep_assert_held(&monc->mutex);
+	pr_err_ratelimited("mon %pISpc: auth reply not taken: %pe\n",
+			   &monc->slot[i].addr.ss, ERR_PTR(err));
+	/* the open session's loss says it; a candidate's says less */
+	if (!hunting)
+		__monc_set_reason(monc, "mon %pISpc: auth reply not taken: %pe",
+				  &monc->slot[i].addr.ss, ERR_PTR(err));
+	__monc_slot_failed(monc, i, err);
+	if (hunting)
+		__monc_set_reason(monc, "mon %pISpc: auth reply not taken: %pe",
+				  &monc->slot[i].addr.ss, ERR_PTR(err));
+}
+
 static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 				     struct monc_msg *msg)
 {
@@ -879,22 +931,9 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 		}
 	}
 	if (r.result < 0) {
-		int err = r.result < -MAX_ERRNO ? -EACCES : r.result;
-
-		pr_err_ratelimited("mon %pISpc refused auth: %d %*pE\n",
-				   &monc->slot[i].addr.ss, err,
-				   (int)min_t(u32, r.msg_len, 256), r.msg);
-		__monc_set_reason(monc, "mon %pISpc refused auth: %pe %*pE",
-				  &monc->slot[i].addr.ss, ERR_PTR(err),
-				  (int)min_t(u32, r.msg_len, 128), r.msg);
-		if (!monc->mounted) {
-			__monc_mount_failed(monc, err);
-			return;
-		}
-		__monc_event(monc, MONC_EV_AUTH_REFUSED, err, 0);
-		if (err == -EACCES)
-			__monc_forget_identity(monc, i);
-		__monc_slot_failed(monc, i, err);
+		__monc_auth_refused(monc, i,
+				    r.result < -MAX_ERRNO ? -EACCES : r.result,
+				    r.msg, r.msg_len);
 		return;
 	}
 	ret = monc_auth_handle_reply(monc->auth, r.protocol, r.result,
@@ -908,21 +947,15 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 		__monc_auth_no_memory(monc, i);
 		return;
 	}
+	/* with a result of 0, only the monitor's cephx status is -EACCES */
+	if (ret == -EACCES) {
+		static const char why[] = "(cephx status)";
+
+		__monc_auth_refused(monc, i, ret, why, sizeof(why) - 1);
+		return;
+	}
 	if (ret < 0) {
-		pr_err_ratelimited("mon %pISpc: auth failed: %d\n",
-				   &monc->slot[i].addr.ss, ret);
-		__monc_set_reason(monc, "auth with mon %pISpc failed: %pe",
-				  &monc->slot[i].addr.ss, ERR_PTR(ret));
-		if (ret == -EACCES && !monc->mounted) {
-			__monc_mount_failed(monc, ret);
-			return;
-		}
-		if (monc->mounted) {
-			__monc_event(monc, MONC_EV_AUTH_REFUSED, ret, 0);
-			if (ret == -EACCES)
-				__monc_forget_identity(monc, i);
-		}
-		__monc_slot_failed(monc, i, ret);
+		__monc_auth_bad_reply(monc, i, ret);
 		return;
 	}
 	/* MONC_AUTH_DONE */
@@ -1967,7 +2000,9 @@ EXPORT_SYMBOL_GPL(monc_reopen_session);
  * handler (that warns and returns -EDEADLK).
  *
  * Return: 0; the monitor's error (its message is logged) if auth was
- * refused; -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN if stopped.
+ * refused, -EACCES for the refusal status of a cephx reply (an auth reply
+ * monc cannot take, malformed or not opening, fails that monitor only and
+ * the hunt goes on); -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN if stopped.
  */
 int monc_wait_mount(struct monc_client *monc)
 {

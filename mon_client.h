@@ -148,8 +148,12 @@ struct monc_client;
  * @MONC_EV_SESSION_LOST: the session's monitor failed or went silent
  *	(@err); monc hunts for another on its own
  * @MONC_EV_AUTH_REFUSED: after the mount, a monitor refused our auth or
- *	its renewal (@err: -EACCES, or the monitor's); the session is lost
- *	with it
+ *	its renewal (@err: the negative result of its MAuthReply, -EACCES
+ *	for one out of range or for the refusal status of a cephx reply);
+ *	the session is lost with it. An auth reply that monc cannot take
+ *	(malformed, or sealed tickets that do not open or verify) is no
+ *	refusal: it fails that monitor as a protocol error does (the hunt
+ *	goes on, or the open session is lost: %MONC_EV_SESSION_LOST alone)
  * @MONC_EV_MONMAP: a new monmap of @epoch was installed
  */
 enum monc_event_type {

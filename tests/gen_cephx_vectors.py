@@ -332,7 +332,10 @@ def extra_trailing():
     return session_key_reply(ticket_reply([auth_t()]), extra)
 
 
-EINVAL, EACCES = "-EINVAL", "-EACCES"
+# -EACCES: the monitor refused (the reply's status); -EBADMSG: a sealed
+# part that does not open, which a monitor that accepted our proof of the
+# secret never sends (it seals with the key it checked it against).
+EINVAL, EACCES, EBADMSG = "-EINVAL", "-EACCES", "-EBADMSG"
 
 
 def sealed_too_short():
@@ -364,24 +367,24 @@ def malformed():
     (name, payload, error). The aes set keeps its original order."""
     other_len = 32 if CIPHER is AES else 16
     cipher_specific = [
-        ("cipher_not_whole_blocks", bad_cipher_len(), EACCES),
-        ("bad_padding", bad_padding(), EACCES),
+        ("cipher_not_whole_blocks", bad_cipher_len(), EBADMSG),
+        ("bad_padding", bad_padding(), EBADMSG),
     ] if CIPHER is AES else [
-        ("sealed_too_short", sealed_too_short(), EACCES),
-        ("bad_hmac", bad_hmac(), EACCES),
-        ("bad_ciphertext", bad_ciphertext(), EACCES),
+        ("sealed_too_short", sealed_too_short(), EBADMSG),
+        ("bad_hmac", bad_hmac(), EBADMSG),
+        ("bad_ciphertext", bad_ciphertext(), EBADMSG),
         ("wrong_key_usage", session_key_reply(ticket_reply([
-            auth_t(usage=USAGE_TICKET_BLOB)]), ticket_reply([mon_t()])), EACCES),
+            auth_t(usage=USAGE_TICKET_BLOB)]), ticket_reply([mon_t()])), EBADMSG),
     ]
     return [
-        ("wrong_secret", first_reply(principal=WRONG_SECRET), EACCES),
+        ("wrong_secret", first_reply(principal=WRONG_SECRET), EBADMSG),
         ("bad_magic", session_key_reply(ticket_reply([
             u32(SVC_AUTH) + u8(1) + seal(SECRET, service_ticket(AUTH_KEY_1, AUTH_TTL),
                                          magic=ENC_MAGIC ^ 1) +
-            u8(0) + blist(ticket_blob(2, AUTH_BLOB_1))]), ticket_reply([mon_t()])), EACCES),
+            u8(0) + blist(ticket_blob(2, AUTH_BLOB_1))]), ticket_reply([mon_t()])), EBADMSG),
     ] + cipher_specific + [
         ("mon_ticket_under_wrong_key", session_key_reply(
-            ticket_reply([auth_t()]), ticket_reply([mon_only(SECRET)])), EACCES),
+            ticket_reply([auth_t()]), ticket_reply([mon_only(SECRET)])), EBADMSG),
         ("monitor_refused", u16(GET_AUTH_SESSION_KEY) + s32(-13), EACCES),
         ("principal_op", session_key_reply(ticket_reply([auth_t()]), ticket_reply([mon_t()]),
                                            op=GET_PRINCIPAL_SESSION_KEY), EINVAL),

@@ -3673,62 +3673,59 @@ static void cephx_session_mounts(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, want));
 }
 
-/*
- * A bit flipped in the first block of the first sealed ticket (its
- * ciphertext starts at byte 20): aes decrypts it to a wrong magic, aes256k
- * fails its HMAC. Both read as a wrong key: the mount fails with -EACCES.
- */
-static void cephx_session_forged_reply_refused(struct kunit *test)
+/* @s's ticket reply with a bit flipped in its first sealed ticket. */
+static const u8 *cephx_forged_reply(struct kunit *test,
+				    const struct cephx_sess *s)
 {
-	const struct cephx_sess *s = *(const struct cephx_sess *const *)test->param_value;
-	struct monc_client *monc = make_cephx_client(test, s, 1);
-	struct monc_test_info ti;
-	struct monc_conn *c;
-	u8 *bad;
+	u8 *bad = kunit_kmalloc(test, s->reply_len, GFP_KERNEL);
 
-	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
-	c = nth_conn(0);
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	cephx_reply(c, s->global_id, s->challenge, s->challenge_len);
-	bad = kunit_kmalloc(test, s->reply_len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, bad);
 	memcpy(bad, s->reply, s->reply_len);
 	bad[24] ^= 0x01;
-	cephx_reply(c, s->global_id, bad, s->reply_len);
-	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), -EACCES);
-	monc_test_info(monc, &ti);
-	KUNIT_EXPECT_FALSE(test, ti.open);
-	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_MON_SUBSCRIBE), 0U);
+	return bad;
 }
 
 /*
  * Two monitors hunted at once. The first to answer carries the exchange
- * (the other is closed), then sends the ticket reply cut short: at a
- * sample of lengths, as auth_test.c tries every one against the decoder.
- * That candidate is dropped without a session, and the next one does the
- * whole exchange from the start and mounts.
+ * (the other is closed), then sends a ticket reply monc cannot take: cut
+ * short (at a sample of lengths, as auth_test.c tries every one against
+ * the decoder), or forged, a bit flipped in the first block of its first
+ * sealed ticket (its ciphertext starts at byte 20: aes decrypts it to a
+ * wrong magic, aes256k fails its HMAC). Neither is a refusal, not even
+ * the forged one: a monitor refuses a wrong key in the MAuthReply's
+ * result, and seals the tickets with the key it checked our proof
+ * against. So the mount does not fail: that candidate is dropped without
+ * a session, and the next one does the whole exchange from the start and
+ * mounts.
  */
 struct cephx_cut {
 	const struct cephx_sess *s;
 	int len;		/* < 0: the reply's length plus this */
+	bool forged;		/* the whole reply, forged instead */
 };
 
 static const struct cephx_cut cephx_cuts[] = {
 	{ &sess_aes, 0 }, { &sess_aes, 4 }, { &sess_aes, 24 },
-	{ &sess_aes, -40 }, { &sess_aes, -1 },
+	{ &sess_aes, -40 }, { &sess_aes, -1 }, { &sess_aes, 0, true },
 	{ &sess_k5, 0 }, { &sess_k5, 4 }, { &sess_k5, 24 },
-	{ &sess_k5, -100 }, { &sess_k5, -1 },
+	{ &sess_k5, -100 }, { &sess_k5, -1 }, { &sess_k5, 0, true },
 };
 
 static size_t cephx_cut_len(const struct cephx_cut *t)
 {
+	if (t->forged)
+		return t->s->reply_len;
 	return t->len < 0 ? t->s->reply_len + t->len : t->len;
 }
 
 static void cephx_cut_desc(const struct cephx_cut *t, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s reply cut to %zu of %zu",
-		 t->s->cipher, cephx_cut_len(t), t->s->reply_len);
+	if (t->forged)
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s reply forged",
+			 t->s->cipher);
+	else
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s reply cut to %zu of %zu",
+			 t->s->cipher, cephx_cut_len(t), t->s->reply_len);
 }
 
 KUNIT_ARRAY_PARAM(cephx_cut, cephx_cuts, cephx_cut_desc);
@@ -3784,7 +3781,7 @@ static void cephx_session_refused_reclaim_starts_afresh(struct kunit *test)
 	monc_stop(monc);
 }
 
-static void cephx_session_cut_reply_next_mon_mounts(struct kunit *test)
+static void cephx_session_bad_reply_next_mon_mounts(struct kunit *test)
 {
 	const struct cephx_cut *t = test->param_value;
 	const struct cephx_sess *s = t->s;
@@ -3798,11 +3795,15 @@ static void cephx_session_cut_reply_next_mon_mounts(struct kunit *test)
 	other = nth_conn(1);
 	cephx_reply(bad, s->global_id, s->challenge, s->challenge_len);
 	KUNIT_EXPECT_TRUE(test, other->closed);
-	cephx_reply(bad, s->global_id, s->reply, cephx_cut_len(t));
+	cephx_reply(bad, s->global_id,
+		    t->forged ? cephx_forged_reply(test, s) : s->reply,
+		    cephx_cut_len(t));
 	monc_test_info(monc, &ti);
 	KUNIT_EXPECT_FALSE(test, ti.open);
 	KUNIT_EXPECT_TRUE(test, bad->closed);
 	KUNIT_EXPECT_EQ(test, count_sent(bad, MONC_MSG_MON_SUBSCRIBE), 0U);
+	expect_reason(test, monc, "auth reply not taken",
+		      t->forged ? "EBADMSG" : "EINVAL");
 
 	/* the next candidate: at once, or in the next round */
 	c = last_conn();
@@ -3832,6 +3833,46 @@ static unsigned int cephx_renewals(struct monc_client *monc)
 }
 
 /*
+ * A cephx client with the event handler, mounted on the first of @n
+ * monitors, its AUTH ticket aged past 3/4 of its lifetime and the renewal
+ * the tick then sent on *@c; *@sent (if not NULL): the MAuth messages sent
+ * on it so far.
+ */
+static struct monc_client *cephx_renewal_sent(struct kunit *test,
+					      const struct cephx_sess *s,
+					      unsigned int n,
+					      struct monc_conn **c,
+					      unsigned int *sent)
+{
+	struct monc_client *monc;
+	unsigned int before;
+	u32 blob_len, ttl;
+	u64 secret_id;
+
+	nevs = 0;
+	monc = make_cephx_client_with(test, &handlers_ev, s, n);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	*c = nth_conn(0);
+	KUNIT_ASSERT_NOT_NULL(test, *c);
+	cephx_mount_on(test, s, *c, n);
+	flush_workqueue(monc_wq);
+
+	mutex_lock(&monc->mutex);
+	KUNIT_ASSERT_EQ(test, monc_x_ticket_info(monc_auth_x_of(monc->auth),
+						 0x20, &secret_id, &blob_len,
+						 &ttl), 0);
+	mutex_unlock(&monc->mutex);
+	KUNIT_ASSERT_GT(test, ttl, 4U);
+	cephx_age(monc, ttl - ttl / 4 + 1);
+	before = count_sent(*c, MONC_MSG_AUTH);
+	monc_test_tick(monc, 0);
+	KUNIT_ASSERT_EQ(test, count_sent(*c, MONC_MSG_AUTH), before + 1);
+	if (sent)
+		*sent = before + 1;
+	return monc;
+}
+
+/*
  * Issue #16 item 17: a renewal whose reply finds no memory (the first
  * allocation of its handling fails) is not a refusal. No
  * MONC_EV_AUTH_REFUSED and no lost session: the tickets stay due, and the
@@ -3845,30 +3886,11 @@ static void cephx_renewal_reply_without_memory_retried(struct kunit *test)
 	struct monc_client *monc;
 	struct monc_conn *c;
 	unsigned int n, sent, renewals;
-	u32 blob_len, ttl;
-	u64 secret_id;
-
-	nevs = 0;
-	monc = make_cephx_client_with(test, &handlers_ev, s, 1);
-	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
-	c = nth_conn(0);
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	cephx_mount_on(test, s, c, 1);
-	flush_workqueue(monc_wq);
-	n = nevs;
-	renewals = cephx_renewals(monc);
 
 	/* the AUTH ticket is due: 3/4 of its lifetime passed */
-	mutex_lock(&monc->mutex);
-	KUNIT_ASSERT_EQ(test, monc_x_ticket_info(monc_auth_x_of(monc->auth),
-						 0x20, &secret_id, &blob_len,
-						 &ttl), 0);
-	mutex_unlock(&monc->mutex);
-	KUNIT_ASSERT_GT(test, ttl, 4U);
-	cephx_age(monc, ttl - ttl / 4 + 1);
-	sent = count_sent(c, MONC_MSG_AUTH);
-	monc_test_tick(monc, 0);
-	KUNIT_ASSERT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 1);
+	monc = cephx_renewal_sent(test, s, 1, &c, &sent);
+	n = nevs;
+	renewals = cephx_renewals(monc);
 	cephx_reply_armed(c, s->global_id, s->reply, s->reply_len, 1);
 	arm_fault(test, 0);
 	monc_test_info(monc, &ti);
@@ -3882,10 +3904,10 @@ static void cephx_renewal_reply_without_memory_retried(struct kunit *test)
 
 	/* held off within the resend interval, sent after it */
 	monc_test_tick(monc, 0);
-	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 1);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent);
 	cephx_age(monc, 11);
 	monc_test_tick(monc, 0);
-	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 2);
+	KUNIT_EXPECT_EQ(test, count_sent(c, MONC_MSG_AUTH), sent + 1);
 	cephx_reply(c, s->global_id, s->reply, s->reply_len);
 	KUNIT_EXPECT_EQ(test, cephx_renewals(monc), renewals + 1);
 	monc_test_info(monc, &ti);
@@ -3893,16 +3915,120 @@ static void cephx_renewal_reply_without_memory_retried(struct kunit *test)
 	monc_stop(monc);
 }
 
+/*
+ * What a monitor says to a renewal after the mount, and what the client
+ * module is told. A reply monc cannot take (its tickets forged or cut) is
+ * bytes from the network, not a refusal: no MONC_EV_AUTH_REFUSED, the
+ * session is lost as for a protocol error (MONC_EV_SESSION_LOST), our
+ * identity is kept, and the next session authenticates. The monitor's own
+ * refusal, in the MAuthReply's result or in the cephx reply's status, is
+ * still MONC_EV_AUTH_REFUSED.
+ */
+enum renew_answer { RENEW_FORGED, RENEW_CUT, RENEW_RESULT, RENEW_STATUS };
+
+struct cephx_renew_case {
+	const struct cephx_sess *s;
+	enum renew_answer answer;
+	int err;		/* the events' error */
+	bool refused;
+};
+
+static const struct cephx_renew_case cephx_renew_cases[] = {
+	{ &sess_aes, RENEW_FORGED, -EBADMSG, false },
+	{ &sess_aes, RENEW_CUT, -EINVAL, false },
+	{ &sess_aes, RENEW_RESULT, -EACCES, true },
+	{ &sess_aes, RENEW_RESULT, -EPERM, true },
+	{ &sess_aes, RENEW_STATUS, -EACCES, true },
+	{ &sess_k5, RENEW_FORGED, -EBADMSG, false },
+	{ &sess_k5, RENEW_CUT, -EINVAL, false },
+	{ &sess_k5, RENEW_RESULT, -EACCES, true },
+	{ &sess_k5, RENEW_STATUS, -EACCES, true },
+};
+
+static void cephx_renew_desc(const struct cephx_renew_case *t, char *desc)
+{
+	static const char *const what[] = {
+		[RENEW_FORGED] = "forged tickets",
+		[RENEW_CUT] = "tickets cut short",
+		[RENEW_RESULT] = "the MAuthReply's result",
+		[RENEW_STATUS] = "the cephx status",
+	};
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s renewal, %s (%d)",
+		 t->s->cipher, what[t->answer], t->err);
+}
+
+KUNIT_ARRAY_PARAM(cephx_renew, cephx_renew_cases, cephx_renew_desc);
+
+static void cephx_renewal_answer_after_mount(struct kunit *test)
+{
+	/* CephXResponseHeader: GET_AUTH_SESSION_KEY, status -EACCES */
+	static const u8 status_refused[] = { 0x00, 0x01, 0xf3, 0xff, 0xff, 0xff };
+	const struct cephx_renew_case *t = test->param_value;
+	const struct cephx_sess *s = t->s;
+	struct monc_test_info ti;
+	struct monc_client *monc;
+	struct monc_conn *c;
+	unsigned int n;
+
+	monc = cephx_renewal_sent(test, s, 3, &c, NULL);
+	n = nevs;
+
+	switch (t->answer) {
+	case RENEW_FORGED:
+		cephx_reply(c, s->global_id, cephx_forged_reply(test, s),
+			    s->reply_len);
+		break;
+	case RENEW_CUT:
+		cephx_reply(c, s->global_id, s->reply, 24);
+		break;
+	case RENEW_RESULT:
+		auth_reply(c, MONC_AUTH_CEPHX, t->err, 0, "no");
+		break;
+	case RENEW_STATUS:
+		cephx_reply(c, s->global_id, status_refused,
+			    sizeof(status_refused));
+		break;
+	}
+	flush_workqueue(monc_wq);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.open);
+	if (t->refused) {
+		KUNIT_ASSERT_EQ(test, nevs, n + 2);
+		expect_ev(test, n, MONC_EV_AUTH_REFUSED, t->err);
+		expect_ev(test, n + 1, MONC_EV_SESSION_LOST, t->err);
+	} else {
+		KUNIT_ASSERT_EQ(test, nevs, n + 1);
+		expect_ev(test, n, MONC_EV_SESSION_LOST, t->err);
+		expect_reason(test, monc, "auth reply not taken", NULL);
+	}
+
+	/* the next session: it offers our global id unless refused -EACCES */
+	c = last_conn();
+	if (c->closed)
+		monc_test_tick(monc, 700 * HZ);
+	c = last_conn();
+	KUNIT_ASSERT_FALSE(test, c->closed);
+	KUNIT_EXPECT_EQ(test, hello_global_id(test, c),
+			t->refused && t->err == -EACCES ? 0ULL : s->global_id);
+	cephx_exchange(test, s, c);
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_GT(test, nevs, n + 1);
+	expect_ev(test, nevs - 1, MONC_EV_SESSION_OPEN, 0);
+	monc_stop(monc);
+}
+
 static struct kunit_case monc_cephx_session_cases[] = {
 	KUNIT_CASE_PARAM(cephx_session_mounts, cephx_sess_gen_params),
-	KUNIT_CASE_PARAM(cephx_session_forged_reply_refused,
-			 cephx_sess_gen_params),
-	KUNIT_CASE_PARAM(cephx_session_cut_reply_next_mon_mounts,
+	KUNIT_CASE_PARAM(cephx_session_bad_reply_next_mon_mounts,
 			 cephx_cut_gen_params),
 	KUNIT_CASE_PARAM(cephx_renewal_reply_without_memory_retried,
 			 cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_refused_reclaim_starts_afresh,
 			 cephx_sess_gen_params),
+	KUNIT_CASE_PARAM(cephx_renewal_answer_after_mount,
+			 cephx_renew_gen_params),
 	{}
 };
 

@@ -1480,7 +1480,8 @@ def cx_parse_key(b64):
 
 def cx_material(cipher, secret):
     """The good ticket reply and the generator's malformed ones, (name,
-    payload, "-EINVAL"|"-EACCES"), for @cipher sealed with @secret."""
+    payload, "-EINVAL"|"-EBADMSG"|"-EACCES"), for @cipher sealed with
+    @secret."""
     g = cx_gen()
     with _GEN_LOCK:
         g.use(cx_cipher_of(cipher))
@@ -1665,11 +1666,11 @@ def cx_ciphers(real_b64):
 
 # make check's sample of the cephx cases (make soak runs them all): per
 # cipher the control, a cut and an overlong challenge, a reply under the
-# wrong key, a corrupted one (aes: padding; aes256k: HMAC), a bad struct
-# version, a length past the end, a session key of the wrong length, and
+# wrong key (it does not open: hunt on), the monitor's refusal in the
+# reply's status (the mount fails with EACCES), a bad struct version, a length past the end, a session key of the wrong length, and
 # the ticket reply cut inside its first sealed ticket.
 CX_SAMPLE = ("-good", "-challenge-cut-4/", "-challenge-long-1",
-             "-reply-wrong_secret", "-reply-bad_padding", "-reply-bad_hmac",
+             "-reply-wrong_secret", "-reply-monitor_refused",
              "-reply-service_ticket_v2", "-reply-inner_blob_len_past_end",
              "-reply-session_key_wrong_len", "-trunc-reply-40/")
 
@@ -2553,11 +2554,12 @@ class Harness:
 
     def run_cephx(self, case):
         """A cephx case. The verdicts (gen_cephx_vectors.malformed()'s,
-        the ones tests/auth_test.c checks): a reply that does not open
-        with the client's key reads as a wrong key, and the mount fails
-        with EACCES at once; a malformed one fails that monitor only, and
-        monc hunts on to the real one. Either way monc must never
-        subscribe on the fake's session after the fault."""
+        the ones tests/auth_test.c checks): a reply whose status refuses
+        fails the mount with EACCES at once; one that does not open with
+        the client's key (-EBADMSG: no monitor that accepted our proof
+        sends it) or is malformed fails that monitor only, and monc hunts
+        on to the real one. Either way monc must never subscribe on the
+        fake's session after the fault."""
         cx = case.cx
         relay = self.relay
         addrs, t0, left, watchdog = self.start_case(
@@ -2611,16 +2613,17 @@ class Harness:
             return True, "%s: the fake's exchange taken, statfs %r" % (key,
                                                                        st)
         if cx.err == "-EACCES":
-            # the reply does not open: a wrong key, the mount fails at once
+            # the reply's status refuses: the mount fails at once
             if err is None:
-                return False, "mounted; a reply that does not open must " \
-                    "fail the mount with EACCES"
+                return False, "mounted; a refusal must fail the mount " \
+                    "with EACCES"
             if err.errno != errno.EACCES or hunted:
                 return False, "mount failed with %s after %d connection(s) " \
                     "to the real monitor (want EACCES from the fake's " \
                     "reply)" % (err, hunted)
             return True, "%s: EACCES" % key
-        # malformed: monc drops the fake and hunts on to the real monitor
+        # malformed or does not open: monc drops the fake and hunts on to
+        # the real monitor
         if cx.real:
             if err is not None:
                 return False, "mount failed: %s" % err
