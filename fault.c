@@ -34,6 +34,8 @@ static LLIST_HEAD(monc_fault_sites);
 static DECLARE_FAULT_ATTR(monc_fail_alloc);
 static struct monc_fault_site *monc_fault_last;
 static struct monc_fault_site *monc_fault_armed_site;	/* fail_site */
+static char monc_fault_armed_func[64];	/* fail_site by name; "" disarmed */
+static atomic_t monc_fault_func_armed = ATOMIC_INIT(0);
 static unsigned long monc_fault_last_caller;
 static struct dentry *monc_fault_dir;
 
@@ -65,6 +67,11 @@ bool monc_fault_hit(struct monc_fault_site *site, size_t size,
 	}
 	if (!fail && READ_ONCE(monc_fault_armed_site) == site &&
 	    cmpxchg(&monc_fault_armed_site, site, NULL) == site)
+		fail = true;
+	/* armed by function name: the name is written before the flag is set */
+	if (!fail && atomic_read_acquire(&monc_fault_func_armed) &&
+	    !strcmp(site->func, monc_fault_armed_func) &&
+	    atomic_cmpxchg(&monc_fault_func_armed, 1, 0) == 1)
 		fail = true;
 	if (fail)
 		atomic_inc(&monc_fault_fired);
@@ -98,16 +105,33 @@ DEFINE_DEBUGFS_ATTRIBUTE(monc_fault_nth_fops, monc_fault_nth_get,
 			 monc_fault_nth_set, "%llu\n");
 
 /*
+ * Arm the next allocation at any site of function @func (seen or not):
+ * once, in any task. An empty @func disarms.
+ */
+static int monc_fault_arm_func(const char *func)
+{
+	if (strlen(func) >= sizeof(monc_fault_armed_func))
+		return -EINVAL;
+	atomic_set(&monc_fault_func_armed, 0);
+	if (!*func)
+		return 0;
+	strscpy(monc_fault_armed_func, func, sizeof(monc_fault_armed_func));
+	atomic_set_release(&monc_fault_func_armed, 1);
+	return 0;
+}
+
+/*
  * fail_site: "func:line" of a site seen since the module loaded arms it
- * (its next allocation fails, once, in any task); "0" disarms. Reads back
- * the armed site, or "none" once it fired.
+ * (its next allocation fails, once, in any task); "func" alone arms the
+ * next allocation at any site of that function, seen or not; "0" disarms
+ * both. Reads back the armed site, or "none" once it fired.
  */
 static ssize_t monc_fault_site_write(struct file *file, const char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
 	struct monc_fault_site *s, *found = NULL;
 	char buf[128], *colon;
-	int line;
+	int line, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -117,10 +141,15 @@ static ssize_t monc_fault_site_write(struct file *file, const char __user *ubuf,
 	strim(buf);
 	if (!strcmp(buf, "0")) {
 		WRITE_ONCE(monc_fault_armed_site, NULL);
+		monc_fault_arm_func("");
 		return len;
 	}
 	colon = strrchr(buf, ':');
-	if (!colon || kstrtoint(colon + 1, 10, &line))
+	if (!colon) {
+		ret = monc_fault_arm_func(buf);
+		return ret ? ret : len;
+	}
+	if (kstrtoint(colon + 1, 10, &line))
 		return -EINVAL;
 	*colon = 0;
 	llist_for_each_entry(s, READ_ONCE(monc_fault_sites.first), node)
@@ -138,6 +167,8 @@ static int monc_fault_site_show(struct seq_file *m, void *unused)
 
 	if (s)
 		seq_printf(m, "%s:%d\n", s->func, s->line);
+	else if (atomic_read_acquire(&monc_fault_func_armed))
+		seq_printf(m, "%s\n", monc_fault_armed_func);
 	else
 		seq_puts(m, "none\n");
 	return 0;
@@ -220,6 +251,19 @@ void monc_fault_test_arm(int nth)
 EXPORT_SYMBOL_IF_KUNIT(monc_fault_test_arm);
 
 /**
+ * monc_fault_test_arm_func - make the next allocation in @func fail, once
+ * @func: the allocating function's name, as fail_site takes it without a
+ *	line; "" disarms
+ *
+ * Return: 0, or -EINVAL for a name too long.
+ */
+int monc_fault_test_arm_func(const char *func)
+{
+	return monc_fault_arm_func(func);
+}
+EXPORT_SYMBOL_IF_KUNIT(monc_fault_test_arm_func);
+
+/**
  * monc_fault_test_allocs - wrapped allocations since the last arm
  *
  * Return: the count.
@@ -273,6 +317,7 @@ void monc_fault_exit(void)
 {
 	atomic_set(&monc_fault_countdown, 0);
 	WRITE_ONCE(monc_fault_armed_site, NULL);
+	monc_fault_arm_func("");
 	debugfs_remove_recursive(monc_fault_dir);
 	monc_fault_dir = NULL;
 }

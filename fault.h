@@ -19,8 +19,9 @@
  *                when disarmed or after it went off
  *   fail_site w: "func:line" of a site seen since the load (as "sites"
  *                names it): its next allocation fails, once (any task);
- *                "0" disarms. r: the armed site, or "none" (disarmed or
- *                fired)
+ *                "func" alone: the next allocation at any site of that
+ *                function, seen or not; "0" disarms. r: the armed site,
+ *                or "none" (disarmed or fired)
  *   fired     r: how many armed failures fired since the module loaded
  *   allocs    r: wrapped allocations since fail_nth was last written
  *   sites     r: one line per call site hit since the last reset:
@@ -87,6 +88,7 @@ void monc_fault_exit(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* KUnit: arm fail_nth as the debugfs file does; count allocations. */
 void monc_fault_test_arm(int nth);
+int monc_fault_test_arm_func(const char *func);
 int monc_fault_test_allocs(void);
 #endif
 

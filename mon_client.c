@@ -987,6 +987,20 @@ static bool __monc_handle_monmap(struct monc_client *monc, int i,
 		return false;
 	}
 	ret = monc_monmap_decode_why(blob, blen, &map, &why);
+	if (ret == -ENOMEM) {
+		/*
+		 * Not the map's fault, and it may not come again: over msgr2
+		 * only the subscription sends it (msgr1's MAuth exchange
+		 * sends another). As for a map message that finds no memory,
+		 * fail the connection: the next session asks for it again.
+		 */
+		pr_warn_ratelimited("mon %pISpc: no memory for monmap (%u bytes)\n",
+				    &monc->slot[i].addr.ss, blen);
+		__monc_set_reason(monc, "mon %pISpc: monmap: %pe",
+				  &monc->slot[i].addr.ss, ERR_PTR(ret));
+		__monc_slot_failed(monc, i, ret);
+		return false;
+	}
 	if (ret) {
 		pr_warn_ratelimited("mon %pISpc: bad monmap: %d\n",
 				    &monc->slot[i].addr.ss, ret);

@@ -2029,6 +2029,34 @@ static void longer_replies_accepted(struct kunit *test)
 /* ------------------------------------------------------------------ */
 /* Issue #16: progress that must not stop silently                    */
 
+/* The event handler's record (events_in_order_and_reopen and others). */
+#define EV_MAX	16
+
+static struct monc_event evs[EV_MAX];
+static unsigned int nevs;
+
+static void event_handler(struct monc_client *monc, void *priv,
+			  const struct monc_event *ev)
+{
+	if (nevs < EV_MAX)
+		evs[nevs] = *ev;
+	nevs++;
+}
+
+static const struct monc_handlers handlers_ev = {
+	.osdmap = osdmap_handler,
+	.monmap_changed = monmap_handler,
+	.event = event_handler,
+};
+
+static void expect_ev(struct kunit *test, unsigned int n,
+		      enum monc_event_type type, int err)
+{
+	KUNIT_ASSERT_LT(test, n, nevs);
+	KUNIT_EXPECT_EQ_MSG(test, evs[n].type, type, "event %u", n);
+	KUNIT_EXPECT_EQ_MSG(test, evs[n].err, err, "event %u", n);
+}
+
 /* Allocation failure injection (fault.h); absent without the option. */
 static void arm_fault(struct kunit *test, int nth)
 {
@@ -2082,6 +2110,51 @@ static void map_without_memory_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(m->front + 27, "osdmap", 6), 0);
 	send_monmap(b, 3, 1, fsid_bytes);
 	send_osdmap(b);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+}
+
+/* Make the next allocation in @func fail (fault.h's fail_site by name). */
+static void arm_fault_func(struct kunit *test, const char *func)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	KUNIT_ASSERT_EQ(test, monc_fault_test_arm_func(func), 0);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/*
+ * The monmap of a new session finds no memory for its decoding
+ * (monmap.c's monmap_alloc). Over msgr2 the monitor sends it once, for the
+ * subscription: dropped, the mount would wait for it until it timed out.
+ * The connection fails instead, the next monitor is tried at once, and
+ * its session's monmap mounts.
+ */
+static void monmap_without_memory_faults(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_test_info ti;
+	struct monc_conn *a, *b;
+
+	nevs = 0;
+	monc = make_client_with(test, &handlers_ev, 3, 1);
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	a = nth_conn(0);
+	auth_reply(a, MONC_AUTH_NONE, 0, 4242, NULL);
+	arm_fault_func(test, "monmap_alloc");
+	send_monmap(a, 3, 1, fsid_bytes);
+	arm_fault_func(test, "");
+	KUNIT_EXPECT_TRUE(test, a->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.open);
+	flush_workqueue(monc_wq);
+	KUNIT_ASSERT_EQ(test, nevs, 2U);
+	expect_ev(test, 1, MONC_EV_SESSION_LOST, -ENOMEM);
+
+	b = last_conn();
+	KUNIT_ASSERT_PTR_NE(test, a, b);
+	KUNIT_ASSERT_FALSE(test, b->closed);
+	mount_on(b, 3);
 	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
 }
 
@@ -2545,6 +2618,7 @@ static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE_PARAM(reply_decode_and_truncation, decode_gen_params),
 	KUNIT_CASE(longer_replies_accepted),
 	KUNIT_CASE(map_without_memory_faults),
+	KUNIT_CASE(monmap_without_memory_faults),
 	KUNIT_CASE(reply_burst_without_memory_faults),
 	KUNIT_CASE(subscribe_change_kept_without_memory),
 	KUNIT_CASE(slow_handler_does_not_stall_session),
@@ -3316,33 +3390,6 @@ static void follow_fs_needs_handlers(struct kunit *test)
  * the session lost, an auth refused after the mount, and a reopen on
  * demand; the connections are opened in the creator's namespace.
  */
-#define EV_MAX	16
-
-static struct monc_event evs[EV_MAX];
-static unsigned int nevs;
-
-static void event_handler(struct monc_client *monc, void *priv,
-			  const struct monc_event *ev)
-{
-	if (nevs < EV_MAX)
-		evs[nevs] = *ev;
-	nevs++;
-}
-
-static const struct monc_handlers handlers_ev = {
-	.osdmap = osdmap_handler,
-	.monmap_changed = monmap_handler,
-	.event = event_handler,
-};
-
-static void expect_ev(struct kunit *test, unsigned int n,
-		      enum monc_event_type type, int err)
-{
-	KUNIT_ASSERT_LT(test, n, nevs);
-	KUNIT_EXPECT_EQ_MSG(test, evs[n].type, type, "event %u", n);
-	KUNIT_EXPECT_EQ_MSG(test, evs[n].err, err, "event %u", n);
-}
-
 static void events_in_order_and_reopen(struct kunit *test)
 {
 	struct monc_client *monc;
