@@ -980,16 +980,19 @@ static int v2_process_banner(struct monc_conn *con)
 static int v2_read(struct monc_conn *con, u32 off)
 {
 	struct monc_v2 *v2 = con->v2;
-	int ret;
+	int ret, err;
 
 	v2->rx.len = off;	/* a bigger buffer keeps the preamble */
 	if (v2_buf_reserve(&v2->rx, max_t(u32, off + v2->rx_want,
 					  MONC_V2_RX_MIN)))
 		return -ENOMEM;
 	ret = monc_con_read(con, v2->rx.p + off, v2->rx_want);
-	if (ret > 0 && v2_signing(v2) &&
-	    v2_sign_add(&v2->sign_rx, v2->rx.p + off, v2->rx_want))
-		return -EMSGSIZE;
+	if (ret > 0 && v2_signing(v2)) {
+		/* -EMSGSIZE past the bound, or -ENOMEM: not a long frame */
+		err = v2_sign_add(&v2->sign_rx, v2->rx.p + off, v2->rx_want);
+		if (err)
+			return err;
+	}
 	return ret;
 }
 

@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "../fault.h"
 #include "../internal.h"
 #include "../messenger_v2.h"
 
@@ -3111,6 +3112,185 @@ static void secure_real_tentacle_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, monc_v2_open_secure_head(g, wire, &d), -EBADMSG);
 }
 
+/*
+ * Allocation failure anywhere in a connection's set-up must fail it at
+ * once (a fault the owner hears of, so that the hunt goes on), never
+ * leave it waiting for the keepalive or the mount timeout. The monitor's
+ * side of a whole session (through a monmap) is scripted once, in four
+ * stages; then for N = 1, 2, ... the Nth allocation from the client's
+ * hello on fails (fault.h's fail_nth), until a run goes clean. Each must
+ * end in a fault of -ENOMEM (the signature buffer's once said -EMSGSIZE,
+ * a frame too long), or in a session that went through regardless.
+ */
+#define ENOMEM_STAGES	4
+
+struct enomem_script {
+	u8 *in;				/* the monitor's bytes */
+	size_t cut[ENOMEM_STAGES];	/* where each stage ends */
+};
+
+/* Connection runs per stage: AUTH_DONE needs two (handed over, keyed). */
+static const unsigned int enomem_runs[ENOMEM_STAGES] = { 1, 2, 1, 1 };
+
+static void enomem_drive(struct con_fx *fx, const struct enomem_script *sc)
+{
+	size_t from = 0;
+	unsigned int k, r;
+
+	for (k = 0; k < ENOMEM_STAGES; k++) {
+		con_fx_feed(fx, sc->in + from, sc->cut[k] - from);
+		from = sc->cut[k];
+		for (r = 0; r < enomem_runs[k]; r++) {
+			monc_msgr_test_run(fx->con);
+			if (fx->faults)
+				return;
+		}
+	}
+}
+
+/* A connection in @ms_mode that has sent the session's hello. */
+static struct con_fx *enomem_open(struct kunit *test, unsigned int ms_mode)
+{
+	struct con_fx *fx = con_fx_open(test);
+
+	fx->ms_mode = ms_mode;
+	if (ms_mode == MONC_MS_MODE_SECURE) {
+		memset(fx->key, 0x5a, sizeof(fx->key));
+		fx->key_len = sizeof(fx->key);
+		fx->secret = sv_secret;
+		fx->secret_len = sizeof(sv_secret);
+	}
+	con_fx_send_hello(fx);
+	return fx;
+}
+
+static void enomem_add(struct kunit *test, struct enomem_script *sc,
+		       size_t *len, const void *buf, size_t n)
+{
+	KUNIT_ASSERT_LE(test, *len + n, (size_t)CON_IN_MAX);
+	memcpy(sc->in + *len, buf, n);
+	*len += n;
+}
+
+/* crc mode, auth none: the capture. */
+static void enomem_script_crc(struct kunit *test, struct enomem_script *sc)
+{
+	size_t len = 0;
+
+	enomem_add(test, sc, &len, cap_mon_banner, sizeof(cap_mon_banner));
+	enomem_add(test, sc, &len, cap_mon_hello, sizeof(cap_mon_hello));
+	sc->cut[0] = len;
+	enomem_add(test, sc, &len, cap_mon_auth_done,
+		   sizeof(cap_mon_auth_done));
+	sc->cut[1] = len;
+	enomem_add(test, sc, &len, cap_mon_auth_signature,
+		   sizeof(cap_mon_auth_signature));
+	enomem_add(test, sc, &len, cap_mon_server_ident,
+		   sizeof(cap_mon_server_ident));
+	sc->cut[2] = len;
+	enomem_add(test, sc, &len, cap_mon_monmap, sizeof(cap_mon_monmap));
+	sc->cut[3] = len;
+}
+
+/*
+ * Secure mode: AUTH_DONE (secure), then the monitor's signature of what a
+ * first, unarmed connection sent before its own, the capture's
+ * SERVER_IDENT and monmap, sealed as sfx_stage() seals them.
+ */
+static void enomem_script_secure(struct kunit *test, struct enomem_script *sc)
+{
+	struct con_fx *fx = enomem_open(test, MONC_MS_MODE_SECURE);
+	u8 *buf = sfx_buf(fx);
+	size_t len = 0, n;
+	u8 sig[32];
+	const void *segs[1] = { sig };
+	u32 slen = sizeof(sig);
+
+	fx->mon = gcm_new(test, sv_secret, true);
+	enomem_add(test, sc, &len, cap_mon_banner, sizeof(cap_mon_banner));
+	enomem_add(test, sc, &len, cap_mon_hello, sizeof(cap_mon_hello));
+	sc->cut[0] = len;
+	con_fx_feed(fx, sc->in, len);
+	monc_msgr_test_run(fx->con);
+	KUNIT_ASSERT_EQ(test, fx->faults, 0);
+	KUNIT_ASSERT_EQ(test, monc_hmac_sha256(fx->key, fx->key_len, fx->out,
+					       fx->tp.out_len, sig), 0);
+	mk_done_mode(buf, &n, MONC_V2_CON_MODE_SECURE);
+	enomem_add(test, sc, &len, buf, n);
+	sc->cut[1] = len;
+	n = sfx_seal(fx, MONC_V2_TAG_AUTH_SIGNATURE, segs, &slen, 1, buf);
+	enomem_add(test, sc, &len, buf, n);
+	n = sfx_seal_cap(fx, cap_mon_server_ident,
+			 sizeof(cap_mon_server_ident), buf);
+	enomem_add(test, sc, &len, buf, n);
+	sc->cut[2] = len;
+	n = sfx_seal_cap(fx, cap_mon_monmap, sizeof(cap_mon_monmap), buf);
+	enomem_add(test, sc, &len, buf, n);
+	sc->cut[3] = len;
+	monc_tcp_transport.close(fx->con);
+	fx->con = NULL;
+}
+
+static const unsigned int enomem_modes[] = {
+	MONC_MS_MODE_CRC, MONC_MS_MODE_SECURE,
+};
+
+static void enomem_mode_desc(const unsigned int *mode, char *desc)
+{
+	strscpy(desc, *mode == MONC_MS_MODE_SECURE ? "secure" : "crc",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(enomem_mode, enomem_modes, enomem_mode_desc);
+
+static void con_enomem_sweep_test(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	unsigned int mode = *(const unsigned int *)test->param_value;
+	struct monc_msgr_test_info info;
+	struct enomem_script sc = {};
+	struct con_fx *fx;
+	int n, allocs;
+
+	sc.in = kunit_kzalloc(test, CON_IN_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sc.in);
+	if (mode == MONC_MS_MODE_SECURE)
+		enomem_script_secure(test, &sc);
+	else
+		enomem_script_crc(test, &sc);
+
+	for (n = 1; n < 500; n++) {
+		fx = enomem_open(test, mode);
+		monc_fault_test_arm(n);
+		enomem_drive(fx, &sc);
+		allocs = monc_fault_test_allocs();
+		monc_fault_test_arm(0);
+		monc_msgr_test_info(fx->con, &info);
+		if (allocs < n) {
+			/* nothing failed: the whole session went through */
+			KUNIT_EXPECT_EQ(test, fx->faults, 0);
+			KUNIT_EXPECT_TRUE(test, info.open);
+			KUNIT_EXPECT_EQ(test, fx->last_type, MONC_MSG_MON_MAP);
+			break;
+		}
+		if (fx->faults)
+			KUNIT_EXPECT_EQ_MSG(test, fx->fault_err, -ENOMEM,
+					    "allocation %d", n);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, info.open &&
+					      fx->last_type == MONC_MSG_MON_MAP,
+					      "allocation %d failed: the connection neither failed nor went through (open %d, %u messages)",
+					      n, info.open, fx->nr_msgs);
+		monc_tcp_transport.close(fx->con);
+		fx->con = NULL;
+	}
+	KUNIT_EXPECT_LT(test, n, 500);
+	kunit_info(test, "%d allocations failed in turn\n", n - 1);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case msgr2_cases[] = {
 	KUNIT_CASE(crc32c_check_test),
 	KUNIT_CASE(banner_test),
@@ -3143,6 +3323,7 @@ static struct kunit_case msgr2_con_cases[] = {
 	KUNIT_CASE(con_secure_happy_test),
 	KUNIT_CASE(con_prefer_secure_fallback_test),
 	KUNIT_CASE_PARAM(con_secure_hostile_test, con_sbad_gen_params),
+	KUNIT_CASE_PARAM(con_enomem_sweep_test, enomem_mode_gen_params),
 	{}
 };
 
