@@ -3720,6 +3720,26 @@ static void cephx_session_mounts(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(sf.buf, want));
 }
 
+/*
+ * The aes transform (cbc(aes), monc_crypto_init()'s first allocation) is
+ * optional with an aes256k key: a client whose allocation of it failed
+ * is created, and its session mounts. (60-failslab-v2's secure sweep
+ * reaches this allocation in its first mount.)
+ */
+static void cephx_aes256k_without_aes_transform_mounts(struct kunit *test)
+{
+	struct monc_client *monc;
+	struct monc_conn *c;
+
+	arm_fault_func(test, "monc_crypto_init");
+	monc = make_cephx_client(test, &sess_k5, 1);
+	arm_fault_func(test, "");
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(0);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	cephx_mount_on(test, &sess_k5, c, 1);
+}
+
 /* @s's ticket reply with a bit flipped in its first sealed ticket. */
 static const u8 *cephx_forged_reply(struct kunit *test,
 				    const struct cephx_sess *s)
@@ -4070,6 +4090,7 @@ static struct kunit_case monc_cephx_session_cases[] = {
 	KUNIT_CASE_PARAM(cephx_session_mounts, cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_bad_reply_next_mon_mounts,
 			 cephx_cut_gen_params),
+	KUNIT_CASE(cephx_aes256k_without_aes_transform_mounts),
 	KUNIT_CASE_PARAM(cephx_renewal_reply_without_memory_retried,
 			 cephx_sess_gen_params),
 	KUNIT_CASE_PARAM(cephx_session_refused_reclaim_starts_afresh,
