@@ -10,7 +10,7 @@
 # /sys/kernel/debug/monc/fault/fail_nth. Against the real cluster, for each
 # key (auth none: one pass; cephx: each key type of MONC_FAILSLAB_KEYS):
 #
-#  1. mount path: for N = 1, 2, ...: arm fail_nth=N, then create + open +
+#  1. mount path: for N = 1, 1 + STEP, ...: arm fail_nth=N, then create + open +
 #     wait for the mount + statfs + get_version + an OSD authorizer (what
 #     a client builds before it connects to an OSD) + a monitor command
 #     with input and output (monc_reliab.ko), disarm, destroy; until
@@ -19,7 +19,10 @@
 #     whole. (Two by default: a run's allocations vary with timing, so the
 #     run after a clean one may still fail one.) Then a site the path
 #     reached that no N made to fail is failed by name (fail_site), in a
-#     run of its own.
+#     run of its own: every site the path reaches is made to fail, at
+#     any STEP. make check takes every 4th N (STEP 4: a site called many
+#     times, such as the message pool's, fails at a few of its calls),
+#     make soak every one.
 #  2. reconnect path: for N = 1, 1 + STEP, 1 + 2 STEP, ...: mount
 #     (unarmed), arm N, freeze the session's monitor so that the keepalive
 #     timeout makes monc hunt and reconnect, statfs, thaw, disarm, destroy;
@@ -45,7 +48,8 @@
 # them. The summary line gives them all, with the leaks and sanitiser
 # reports; the sites never reached are listed.
 #
-# Environment: MONC_FAILSLAB_MAX (runs per mount path, default 200),
+# Environment: MONC_FAILSLAB_MAX (the last N of the mount path, default
+# 200), MONC_FAILSLAB_MOUNT_STEP (default 4; 1: every allocation),
 # MONC_FAILSLAB_RECONNECT_MAX (default 60), MONC_FAILSLAB_RECONNECT_STEP
 # (default 8; 1: every allocation of the reconnect path),
 # MONC_FAILSLAB_CLEAN_RUNS (default 2),
@@ -67,6 +71,7 @@ here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 . "$here/../reliab/lib.sh"
 
 MAX=${MONC_FAILSLAB_MAX:-200}
+MSTEP=${MONC_FAILSLAB_MOUNT_STEP:-4}
 RMAX=${MONC_FAILSLAB_RECONNECT_MAX:-60}
 RSTEP=${MONC_FAILSLAB_RECONNECT_STEP:-8}
 NMAX=${MONC_FAILSLAB_RENEW_MAX:-60}
@@ -531,7 +536,7 @@ for key in $KEYS; do
 	for p in $PATHS; do
 		case "$p" in
 		# each of the mount, statfs and get_version is bounded by MT
-		mount) sweep mount "$label" "$MAX" 1 $((3 * MT + 5000)) ;;
+		mount) sweep mount "$label" "$MAX" "$MSTEP" $((3 * MT + 5000)) ;;
 		reconnect)
 			if [ "${#ADDRS[@]}" -lt 2 ]; then
 				skip "$label reconnect path" "one monitor only"

@@ -15,7 +15,7 @@ if [ "${MONC_AUTH:-none}" != cephx ]; then
 fi
 keys=aes
 [ "${MONC_CEPH:-tentacle}" = tentacle ] && keys=aes256k
-exec env MONC_FAILSLAB_MAX=400 MONC_FAILSLAB_RECONNECT_MAX=120 \
+exec env MONC_FAILSLAB_MAX=400 MONC_FAILSLAB_MOUNT_STEP=1 MONC_FAILSLAB_RECONNECT_MAX=120 \
 	MONC_FAILSLAB_RECONNECT_STEP=1 MONC_FAILSLAB_RENEW_MAX=120 \
 	MONC_FAILSLAB_RENEW_STEP=1 MONC_FAILSLAB_KEYS="${MONC_FAILSLAB_KEYS:-$keys}" \
 	bash "$(dirname "$(readlink -f "$0")")/../integration/60-failslab.sh"

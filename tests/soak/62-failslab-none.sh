@@ -11,6 +11,6 @@ if [ "${MONC_AUTH:-none}" != none ]; then
 	echo "1..1"
 	exit 0
 fi
-exec env MONC_FAILSLAB_MAX=400 MONC_FAILSLAB_RECONNECT_MAX=120 \
-	MONC_FAILSLAB_RECONNECT_STEP=1 \
+exec env MONC_FAILSLAB_MAX=400 MONC_FAILSLAB_MOUNT_STEP=1 \
+	MONC_FAILSLAB_RECONNECT_MAX=120 MONC_FAILSLAB_RECONNECT_STEP=1 \
 	bash "$(dirname "$(readlink -f "$0")")/../integration/60-failslab.sh"

@@ -37,7 +37,10 @@
 # MONC_SKIP_MATRIX=1), MONC_SMOKE72 (the releases of MONC_SMOKE whose smoke
 # runs on the 7.2 kernel instead; reef), MONC_SMOKE_LANE (the lane of the
 # smoke phases; interop), MONC_MAIN_PHASE (0: the release's lane runs no
-# scripts of its own, only KUnit and what other phases join it).
+# scripts of its own, only KUnit and what other phases join it),
+# MONC_MORE72 (integration scripts that run on the 7.2 kernel instead,
+# NAME@cephx or NAME@none; "28-netns@cephx 30-monfs@none"),
+# MONC_SMOKE_MORE_CEPHX, MONC_SMOKE_MORE_NONE (how the 7.2 run is told).
 set -euo pipefail
 # The body is one { } block so that bash parses it whole before running it:
 # editing this file during a run cannot break the run.
@@ -189,12 +192,17 @@ rsync -rlpD --checksum --delete "${products[@]}" "$repo/" "$slot/uml/"
 # the releases of MONC_SMOKE72 (default reef), each with cephx and then
 # auth none on one cluster, in the lane of its KUnit: those phases leave
 # the interop lane, the longest of the run, for this one, which ends
-# minutes before it. MONC_SMOKE72='' (or a MONC_SMOKE without them): the
+# minutes before it. With them, the integration scripts of MONC_MORE72
+# (NAME@cephx or NAME@none: 28-netns, whose namespaces and socket calls
+# are among what differs between kernels, with cephx; 30-monfs, the
+# filesystem whose VFS calls compat.h carries across them, with auth
+# none) run there, before the smoke of the first, instead of in the
+# 6.1 lanes. MONC_SMOKE72='' (or a MONC_SMOKE without them): the
 # smoke against three Tentacle monitors with auth none instead. Its results
 # are counted at the end; a 7.2 kernel that does not build is its "not ok -
 # build the UML kernel". MONC_UML72=0 skips it (a developer's quick loop,
 # MONC_SKIP_MATRIX=1, too).
-smoke_releases=${MONC_SMOKE-pacific reef} smoke72=
+smoke_releases=${MONC_SMOKE-pacific reef} smoke72='' moved72='' more72_cephx='' more72_none=''
 uml72_pid=
 uml72_default=1
 [ "${MONC_SKIP_MATRIX:-0}" = 1 ] && uml72_default=0
@@ -209,11 +217,22 @@ if [ "$mode" = check ] && [ "${MONC_UML_VERSION:-6.1}" = 6.1 ] &&
 	read -r -a smoke_list <<<"$smoke_releases"
 	smoke_releases=${smoke_list[*]} smoke72=${smoke72# }
 	main72=1
-	[ -n "$smoke72" ] && main72=0
+	if [ -n "$smoke72" ]; then
+		main72=0
+		for w in ${MONC_MORE72-28-netns@cephx 30-monfs@none}; do
+			case "$w" in
+			*@cephx) more72_cephx+=" ${w%@*}" ;;
+			*@none) more72_none+=" ${w%@*}" ;;
+			*) echo "check: MONC_MORE72: $w is not NAME@cephx or NAME@none" >&2; exit 2 ;;
+			esac
+			moved72+=" ${w%@*}"
+		done
+	fi
 	say "Linux 7.2 UML kernel: KUnit and tests/interop/smoke.sh (${smoke72:-$release, auth none}), in parallel (log: $run/uml72.out)"
 	t72_start=$(date +%s)
 	MONC_UML_VERSION=7.2 MONC_SCRIPTS_DIR=tests/interop MONC_SCRIPTS=smoke MONC_CEPH=$release \
 		MONC_MAIN_PHASE=$main72 MONC_SMOKE="$smoke72" MONC_SMOKE_LANE=$release MONC_SMOKE72='' \
+		MONC_SMOKE_MORE_CEPHX="${more72_cephx# }" MONC_SMOKE_MORE_NONE="${more72_none# }" MONC_MORE72='' \
 		MONC_SPLIT='' MONC_LANES='' MONC_MONS=3 MONC_AUTH=none MONC_CEPHX_PHASE=0 \
 		MONC_SKIP_DEPS=1 MONC_SKIP_QEMU=1 QUIET=0 "$repo/tests/uml/check.sh" >"$run/uml72.out" 2>&1 &
 	uml72_pid=$!
@@ -487,6 +506,8 @@ check)
 	main_scripts='' split_scripts='' cephx_scripts=''
 	for t in $REPLY; do
 		b=$(basename "$t" .sh)
+		# (those that run on the Linux 7.2 kernel instead, step 3b)
+		[[ " $moved72 " == *" $b "* ]] && continue
 		if [ "$cephx_on" = 1 ] && [ -n "$more" ] && MONC_SCRIPTS=$more selected "$b"; then
 			cephx_scripts+=" $t"
 			continue
@@ -512,8 +533,21 @@ check)
 	# The smoke of the other releases: one lane, "interop" (MONC_SMOKE_LANE),
 	# a phase per release and auth (MONC_SMOKE_LANES=1: a lane per release
 	# instead).
+	# The integration scripts of MONC_SMOKE_MORE_CEPHX and _NONE (names)
+	# run before the smoke of the first release, in its cephx and its none
+	# phase (the 7.2 run's share of them, step 3b).
 	selected_scripts "$umlsrc/tests/interop/smoke.sh"
 	smoke=$REPLY
+	more_cephx='' more_none=''
+	for w in ${MONC_SMOKE_MORE_CEPHX:-} @ ${MONC_SMOKE_MORE_NONE:-}; do
+		if [ "$w" = @ ]; then
+			more_cephx=$more_none more_none=''
+		elif [ -x "$umlsrc/tests/integration/$w.sh" ]; then
+			more_none+="$umlsrc/tests/integration/$w.sh "
+		else
+			result "not ok" "run tests/integration/$w.sh beside the smoke: there is no such script"
+		fi
+	done
 	for r in $smoke_releases; do
 		[ -n "$smoke" ] && [ "$r" != "$release" ] || continue
 		lane=${MONC_SMOKE_LANE:-interop}
@@ -523,8 +557,9 @@ check)
 		fi
 		# One cluster that allows cephx and none: the cephx smoke, then
 		# the none smoke on it (a cluster start is 50 s under UML).
-		add_phase "$lane" "${r}_cephx" "@$r-cephx" cephx,none 3 "$ttl" "$smoke" "$r" &&
-			add_phase "$lane" "${r}_none" "@$r-none" =none 3 "" "$smoke" "$r" || true
+		add_phase "$lane" "${r}_cephx" "@$r-cephx" cephx,none 3 "$ttl" "$more_cephx$smoke" "$r" &&
+			add_phase "$lane" "${r}_none" "@$r-none" =none 3 "" "$more_none$smoke" "$r" || true
+		more_cephx='' more_none=''
 	done
 	# msgr2 (issue #14): tests/msgr2/*.sh against monitors of the release
 	# bound to msgr2 only, with the release's cephx, then auth none on the
