@@ -900,6 +900,34 @@ static void __monc_auth_bad_reply(struct monc_client *monc, int i, int err)
 				  &monc->slot[i].addr.ss, ERR_PTR(err));
 }
 
+/*
+ * A monitor that cannot authenticate anyone for now. Ceph's cephx handler
+ * answers -EIO while it lacks the rotating secret it seals tickets with
+ * (a monitor just started, before the leader's rotating keys reached
+ * it); -EAGAIN is the same kind of answer. Nobody refused us: the hunt
+ * goes on (the mount fails only at its timeout, with this as its reason),
+ * the open session is lost (MONC_EV_SESSION_LOST alone) and our identity
+ * is kept. libceph fails the mount on it.
+ */
+static void __monc_auth_unavailable(struct monc_client *monc, int i, int err,
+				    const char *msg, u32 msg_len)
+{
+	bool hunting = monc->state == MONC_S_HUNTING;
+	int len = min_t(u32, msg_len, 128);
+
+	lockdep_assert_held(&monc->mutex);
+	pr_warn_ratelimited("mon %pISpc cannot authenticate us now: %pe %*pE\n",
+			    &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
+	/* as for a reply not taken: a candidate's failure says less */
+	if (!hunting)
+		__monc_set_reason(monc, "mon %pISpc cannot authenticate us now: %pe %*pE",
+				  &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
+	__monc_slot_failed(monc, i, err);
+	if (hunting)
+		__monc_set_reason(monc, "mon %pISpc cannot authenticate us now: %pe %*pE",
+				  &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
+}
+
 static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 				     struct monc_msg *msg)
 {
@@ -931,9 +959,12 @@ static void __monc_handle_auth_reply(struct monc_client *monc, int i,
 		}
 	}
 	if (r.result < 0) {
-		__monc_auth_refused(monc, i,
-				    r.result < -MAX_ERRNO ? -EACCES : r.result,
-				    r.msg, r.msg_len);
+		int err = r.result < -MAX_ERRNO ? -EACCES : r.result;
+
+		if (err == -EIO || err == -EAGAIN)
+			__monc_auth_unavailable(monc, i, err, r.msg, r.msg_len);
+		else
+			__monc_auth_refused(monc, i, err, r.msg, r.msg_len);
 		return;
 	}
 	ret = monc_auth_handle_reply(monc->auth, r.protocol, r.result,
@@ -2015,8 +2046,10 @@ EXPORT_SYMBOL_GPL(monc_reopen_session);
  *
  * Return: 0; the monitor's error (its message is logged) if auth was
  * refused, -EACCES for the refusal status of a cephx reply (an auth reply
- * monc cannot take, malformed or not opening, fails that monitor only and
- * the hunt goes on); -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN if stopped.
+ * monc cannot take, malformed or not opening, and a monitor's -EIO or
+ * -EAGAIN, one that cannot authenticate anyone yet, fail that monitor
+ * only and the hunt goes on); -ETIMEDOUT; -EINTR on a signal; -ESHUTDOWN
+ * if stopped.
  */
 int monc_wait_mount(struct monc_client *monc)
 {

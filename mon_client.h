@@ -152,7 +152,9 @@ struct monc_client;
  *	for one out of range or for the refusal status of a cephx reply);
  *	the session is lost with it. An auth reply that monc cannot take
  *	(malformed, or sealed tickets that do not open or verify) is no
- *	refusal: it fails that monitor as a protocol error does (the hunt
+ *	refusal, nor is a result of -EIO or -EAGAIN (a monitor that cannot
+ *	authenticate anyone yet, such as one still without its rotating
+ *	keys): each fails that monitor as a protocol error does (the hunt
  *	goes on, or the open session is lost: %MONC_EV_SESSION_LOST alone)
  * @MONC_EV_MONMAP: a new monmap of @epoch was installed
  */

@@ -588,6 +588,41 @@ static void mount_denied_with_message(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, monc_open_session(monc), -EBUSY);
 }
 
+/*
+ * A monitor without its rotating keys yet answers -EIO: no refusal, the
+ * hunt goes on and the next monitor mounts us (libceph fails the mount).
+ */
+static void mount_auth_unavailable_hunts_on(struct kunit *test)
+{
+	struct monc_client *monc = make_client(test, 3, 3);
+	struct monc_test_info ti;
+	struct monc_conn *c;
+	char why[256];
+
+	KUNIT_ASSERT_EQ(test, monc_open_session(monc), 0);
+	c = nth_conn(2);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	auth_reply(c, 0, -EIO, 0, "no rotating keys yet");
+	flush_workqueue(monc_wq);
+	KUNIT_EXPECT_TRUE(test, c->closed);
+	monc_test_info(monc, &ti);
+	KUNIT_EXPECT_FALSE(test, ti.mounted);
+	KUNIT_EXPECT_TRUE(test, ti.hunting);
+	KUNIT_EXPECT_GT(test, monc_last_error(monc, why, sizeof(why)), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "cannot authenticate us now"),
+				  "reason: %s", why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "no rotating keys"),
+				  "reason: %s", why);
+	c = last_conn();
+	if (c->closed)
+		monc_test_tick(monc, 700 * HZ);
+	c = last_conn();
+	KUNIT_ASSERT_FALSE(test, c->closed);
+	mount_on(c, 3);
+	KUNIT_EXPECT_EQ(test, monc_wait_mount(monc), 0);
+	KUNIT_EXPECT_EQ(test, monc_global_id(monc), 4242ULL);
+}
+
 static void mount_timeout_and_interrupt(struct kunit *test)
 {
 	struct monc_options *o;
@@ -2592,6 +2627,7 @@ static void stop_waits_for_blocked_callers(struct kunit *test)
 static struct kunit_case mon_client_cases[] = {
 	KUNIT_CASE(mount_ok),
 	KUNIT_CASE(mount_denied_with_message),
+	KUNIT_CASE(mount_auth_unavailable_hunts_on),
 	KUNIT_CASE(mount_timeout_and_interrupt),
 	KUNIT_CASE(hunting_never_repicks_failed_monitor),
 	KUNIT_CASE(parallel_hunting_first_auth_wins_losers_closed),
@@ -4005,6 +4041,7 @@ static const struct cephx_renew_case cephx_renew_cases[] = {
 	{ &sess_aes, RENEW_CUT, -EINVAL, false },
 	{ &sess_aes, RENEW_RESULT, -EACCES, true },
 	{ &sess_aes, RENEW_RESULT, -EPERM, true },
+	{ &sess_aes, RENEW_RESULT, -EIO, false },
 	{ &sess_aes, RENEW_STATUS, -EACCES, true },
 	{ &sess_k5, RENEW_FORGED, -EBADMSG, false },
 	{ &sess_k5, RENEW_CUT, -EINVAL, false },
@@ -4068,7 +4105,9 @@ static void cephx_renewal_answer_after_mount(struct kunit *test)
 	} else {
 		KUNIT_ASSERT_EQ(test, nevs, n + 1);
 		expect_ev(test, n, MONC_EV_SESSION_LOST, t->err);
-		expect_reason(test, monc, "auth reply not taken", NULL);
+		expect_reason(test, monc, t->answer == RENEW_RESULT ?
+			      "cannot authenticate us now" : "auth reply not taken",
+			      NULL);
 	}
 
 	/* the next session: it offers our global id unless refused -EACCES */
