@@ -876,6 +876,28 @@ static void __monc_auth_refused(struct monc_client *monc, int i, int err,
 }
 
 /*
+ * Fail slot @i for the reason the caller has just recorded. A hunting
+ * candidate's failure records a reason of its own ("closed the connection
+ * during auth"), which says less: the caller's is put back after it. (The
+ * open session's loss records none.)
+ */
+static void __monc_slot_failed_said(struct monc_client *monc, int i, int err)
+{
+	char why[MONC_REASON_LEN];
+	bool hunting = monc->state == MONC_S_HUNTING;
+	bool in_session = monc->reason_in_session;
+
+	lockdep_assert_held(&monc->mutex);
+	if (hunting)
+		memcpy(why, monc->reason, sizeof(why));
+	__monc_slot_failed(monc, i, err);
+	if (hunting) {
+		memcpy(monc->reason, why, sizeof(why));
+		monc->reason_in_session = in_session;
+	}
+}
+
+/*
  * An auth reply we could not take (@err: malformed or unexpected, a cephx
  * blob that does not open or verify, a key type we lack): bytes from the
  * network, not a refusal, so neither the mount nor the client hears of a
@@ -885,19 +907,12 @@ static void __monc_auth_refused(struct monc_client *monc, int i, int err,
  */
 static void __monc_auth_bad_reply(struct monc_client *monc, int i, int err)
 {
-	bool hunting = monc->state == MONC_S_HUNTING;
-
 	lockdep_assert_held(&monc->mutex);
 	pr_err_ratelimited("mon %pISpc: auth reply not taken: %pe\n",
 			   &monc->slot[i].addr.ss, ERR_PTR(err));
-	/* the open session's loss says it; a candidate's says less */
-	if (!hunting)
-		__monc_set_reason(monc, "mon %pISpc: auth reply not taken: %pe",
-				  &monc->slot[i].addr.ss, ERR_PTR(err));
-	__monc_slot_failed(monc, i, err);
-	if (hunting)
-		__monc_set_reason(monc, "mon %pISpc: auth reply not taken: %pe",
-				  &monc->slot[i].addr.ss, ERR_PTR(err));
+	__monc_set_reason(monc, "mon %pISpc: auth reply not taken: %pe",
+			  &monc->slot[i].addr.ss, ERR_PTR(err));
+	__monc_slot_failed_said(monc, i, err);
 }
 
 /*
@@ -912,20 +927,14 @@ static void __monc_auth_bad_reply(struct monc_client *monc, int i, int err)
 static void __monc_auth_unavailable(struct monc_client *monc, int i, int err,
 				    const char *msg, u32 msg_len)
 {
-	bool hunting = monc->state == MONC_S_HUNTING;
 	int len = min_t(u32, msg_len, 128);
 
 	lockdep_assert_held(&monc->mutex);
 	pr_warn_ratelimited("mon %pISpc cannot authenticate us now: %pe %*pE\n",
 			    &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
-	/* as for a reply not taken: a candidate's failure says less */
-	if (!hunting)
-		__monc_set_reason(monc, "mon %pISpc cannot authenticate us now: %pe %*pE",
-				  &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
-	__monc_slot_failed(monc, i, err);
-	if (hunting)
-		__monc_set_reason(monc, "mon %pISpc cannot authenticate us now: %pe %*pE",
-				  &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
+	__monc_set_reason(monc, "mon %pISpc cannot authenticate us now: %pe %*pE",
+			  &monc->slot[i].addr.ss, ERR_PTR(err), len, msg);
+	__monc_slot_failed_said(monc, i, err);
 }
 
 static void __monc_handle_auth_reply(struct monc_client *monc, int i,
